@@ -1,0 +1,64 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is optional.
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: run test lint format check screenshots lock clean
+
+# The first Python >= 3.12 found: $PYTHON, then the usual names, then pyenv's versions folder.
+$(PY):
+	@python=""; \
+	for candidate in "$$PYTHON" python3.13 python3.12 python3 python \
+	    $$(ls -d "$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	  [ -n "$$candidate" ] || continue; \
+	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then python="$$candidate"; break; fi; \
+	  if [ "$$candidate" = "$$PYTHON" ]; then echo "PYTHON=$$PYTHON is not Python 3.12 or newer." >&2; exit 1; fi; \
+	done; \
+	if [ -z "$$python" ]; then \
+	  echo "No Python 3.12 or newer found. Install Python 3.12+ (e.g. 'pyenv install 3.12') or run 'make PYTHON=/path/to/python3.12 ...'." >&2; \
+	  exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$python ($$("$$python" --version))"; \
+	"$$python" -m venv $(VENV)
+
+$(VENV)/.installed-run: requirements.lock | $(PY)
+	$(PIP) install -r requirements.lock
+	@touch $@
+
+$(VENV)/.installed-dev: requirements.lock requirements-dev.lock | $(PY)
+	$(PIP) install -r requirements-dev.lock
+	@touch $@ $(VENV)/.installed-run
+
+run: $(VENV)/.installed-run
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py createcachetable
+	$(PY) manage.py ensure_demo_users
+	@echo "Serving the wizard on http://127.0.0.1:$(PORT)/ (sandbox upstream; Ctrl+C stops)"
+	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+# Screenshots of every step at desktop and phone size, into screenshots/ (git-ignored).
+screenshots: $(VENV)/.installed-dev
+	SCREENSHOTS=1 $(PY) -m pytest tests/e2e -k screenshots $(PYTEST_ARGS)
+
+# Re-pin requirements*.lock from pyproject.toml's ranges, in throwaway virtualenvs.
+lock: | $(PY)
+	rm -rf build/lock && $(PY) -m venv build/lock/run && $(PY) -m venv build/lock/dev
+	build/lock/run/bin/pip install -q . && build/lock/run/bin/pip freeze --exclude wattshift-onboarding > requirements.lock
+	build/lock/dev/bin/pip install -q ".[dev]" && build/lock/dev/bin/pip freeze --exclude wattshift-onboarding \
+	  | grep -vxF -f requirements.lock | sed '1i -r requirements.lock' > requirements-dev.lock
+	rm -rf build
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache screenshots

@@ -1,0 +1,71 @@
+"""Typed failures of the WattShift API.
+
+Each carries `message`, a sentence an installer can act on (safe to show on a page), and
+`outcome_known`: False only when the request may have been processed (timed out or dropped
+after sending), which is when a create must never be repeated blindly. Technical detail goes
+to the log, never into `message`; no error text ever carries the API key or a session token.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+
+class WattShiftError(Exception):
+    default_message = _("The WattShift service could not complete the request.")
+    outcome_known = True
+
+    def __init__(self, message: str | None = None, *, status: int | None = None) -> None:
+        self.message = str(message or self.default_message)
+        self.status = status
+        super().__init__(self.message)
+
+
+class UpstreamUnavailable(WattShiftError):
+    """Could not connect: the request was certainly not processed; safe to try again."""
+
+    default_message = _(
+        "Could not reach the WattShift service. Nothing was sent. "
+        "Check the connection and try again."
+    )
+
+
+class OutcomeUnknown(WattShiftError):
+    """Timed out or dropped after sending: the request may or may not have been processed."""
+
+    outcome_known = False
+    default_message = _(
+        "The WattShift service did not answer in time. The request may or may not have "
+        "been processed."
+    )
+
+
+class Rejected(WattShiftError):
+    """4xx: the upstream refused the request; `message` includes its reason when it gives one."""
+
+    default_message = _("The WattShift service refused the request.")
+
+
+class Unauthorized(Rejected):
+    """401/403: the API key (or session token) was not accepted."""
+
+    default_message = _(
+        "The WattShift service did not accept this app's credentials. Ask an administrator "
+        "to check the API key."
+    )
+
+
+class UpstreamServerError(WattShiftError):
+    """5xx: the upstream failed while handling the request."""
+
+    default_message = _(
+        "The WattShift service had a problem and could not complete the request. "
+        "Try again in a few minutes."
+    )
+
+
+class InvalidAnswer(WattShiftError):
+    """The answer was not JSON, or not the shape the contract describes."""
+
+    default_message = _(
+        "The WattShift service sent an answer this app could not read. Try again; if it "
+        "keeps happening, contact support."
+    )

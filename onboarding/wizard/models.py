@@ -1,0 +1,113 @@
+"""The draft: one Onboarding row per home being onboarded, the single source of truth."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Answer(models.TextChoices):
+    """A Yes / No / Not sure answer; blank means the question was left unanswered."""
+
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
+    NOT_SURE = "not_sure", _("Not sure")
+
+
+class AcType(models.TextChoices):
+    CENTRAL = "central", _("Central")
+    WINDOW = "window", _("Window unit")
+    SPLIT = "split", _("Ductless mini-split")
+    OTHER = "other", _("Other")
+
+
+class Onboarding(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        # A submission holds the row: nobody else may send it.
+        SUBMITTING = "submitting", _("Submitting")
+        # The upstream may or may not have created the home: never re-send blindly.
+        NEEDS_ATTENTION = "needs_attention", _("Needs attention")
+        # The home exists upstream but a later step (solar) has not succeeded yet.
+        HOME_CREATED = "home_created", _("Home created, solar pending")
+        COMPLETE = "complete", _("Onboarded")
+
+    class SolarStatus(models.TextChoices):
+        NOT_NEEDED = "not_needed", _("Not needed")
+        PENDING = "pending", _("Not sent yet")
+        ADDED = "added", _("Added")
+        FAILED = "failed", _("Failed")
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="onboardings"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, db_index=True)
+
+    # ZIP code step. Kept as a string: "02139" keeps its leading zero.
+    zipcode = models.CharField(_("ZIP code"), max_length=10, blank=True)
+
+    # Utility and rate plan step: what the person picked, as the upstream named it.
+    utility_id = models.CharField(max_length=64, blank=True)
+    utility_name = models.CharField(max_length=255, blank=True)
+    rate_plan_id = models.CharField(max_length=64, blank=True)
+    rate_plan_name = models.CharField(max_length=255, blank=True)
+    rate_plan_rate_id = models.CharField(max_length=255, blank=True)
+
+    # Home step.
+    home_name = models.CharField(_("home name"), max_length=255, blank=True)
+    has_ev_charger = models.CharField(max_length=10, choices=Answer, blank=True)
+    has_electric_heater = models.CharField(max_length=10, choices=Answer, blank=True)
+    has_smart_water_heater = models.CharField(max_length=10, choices=Answer, blank=True)
+    has_electric_water_heater = models.CharField(max_length=10, choices=Answer, blank=True)
+    has_ac = models.CharField(max_length=10, choices=Answer, blank=True)
+    ac_type = models.CharField(max_length=10, choices=AcType, blank=True)
+
+    # Solar step. None means not answered yet.
+    has_solar = models.BooleanField(null=True, blank=True)
+    solar_size_kw = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    solar_net_metered = models.BooleanField(null=True, blank=True)
+
+    # What the upstream did with it.
+    home_id = models.CharField(_("home id"), max_length=128, blank=True, db_index=True)
+    solar_status = models.CharField(
+        max_length=20, choices=SolarStatus, default=SolarStatus.NOT_NEEDED
+    )
+    last_error = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-updated_at"]
+        permissions = [("support", "Support staff: see and resolve everyone's onboardings")]
+
+    def __str__(self) -> str:
+        return self.home_name or str(_("Unnamed home"))
+
+
+class Event(models.Model):
+    """What happened to an onboarding: each upstream call and each support decision."""
+
+    onboarding = models.ForeignKey(Onboarding, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=64)
+    outcome = models.CharField(max_length=32)
+    detail = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.outcome}"

@@ -1,0 +1,33 @@
+// Progressive enhancement only: every page works without this file.
+(function () {
+  "use strict";
+
+  // An error summary takes focus so screen readers announce it (GOV.UK pattern).
+  function focusErrorSummary(root) {
+    var summary = (root || document).querySelector("[data-error-summary]");
+    if (summary) {
+      summary.focus();
+    }
+  }
+
+  // Links in the error summary move focus to the field, not only scroll to it.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest(".error-summary a[href^='#']");
+    if (!link) {
+      return;
+    }
+    var target = document.getElementById(link.getAttribute("href").slice(1));
+    if (target) {
+      event.preventDefault();
+      target.focus();
+      target.scrollIntoView({ block: "center" });
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary(document);
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    focusErrorSummary(event.detail.target);
+  });
+})();

@@ -1,0 +1,91 @@
+"""The foundation: health check, login required everywhere, deploy settings."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import DatabaseError
+from django.test import Client
+from django.urls import reverse
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.django_db
+def test_healthz_is_ok_when_the_database_answers(client: Client) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_database_does_not_answer(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db.backends.utils import CursorWrapper
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", broken)
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_every_page_but_login_needs_a_login(client: Client) -> None:
+    response = client.get(reverse("wizard:dashboard"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert client.get(reverse("login")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_login_page_uses_the_app_layout(client: Client) -> None:
+    response = client.get(reverse("login"))
+    assert b"WattShift onboarding" in response.content
+    assert b'<label class="label" for="id_username">' in response.content
+
+
+@pytest.mark.django_db
+def test_a_failed_login_shows_an_error_summary_and_error_title(client: Client) -> None:
+    response = client.post(reverse("login"), {"username": "nobody", "password": "wrong"})
+    assert response.status_code == 200
+    assert b"There is a problem" in response.content
+    assert b"<title>Error: " in response.content
+
+
+def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    clean_env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean_env, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    result = run_manage("check", DEBUG="0", ALLOWED_HOSTS="example.com")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_settings() -> None:
+    result = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DEBUG="0",
+        SECRET_KEY="x7#kq2!mZp9@Lr4$Tw8^Vb1&Nc6*Hd3(Jf5)Gs0_Ya-Ue+Oi=Xl~Qe",
+        ALLOWED_HOSTS="example.com",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
