@@ -170,6 +170,9 @@ WS_API_AUTH = os.environ.get("WS_API_AUTH", "api-key")
 if WS_API_AUTH not in {"api-key", "session-token"}:
     raise ImproperlyConfigured("WS_API_AUTH must be 'api-key' or 'session-token'.")
 WS_API_TIMEOUT = float(os.environ.get("WS_API_TIMEOUT", "10"))
+# Extra attempts for calls a repeat cannot harm (never homes/create), and the first pause (s).
+WS_API_RETRIES = int(os.environ.get("WS_API_RETRIES", "2"))
+WS_API_BACKOFF = float(os.environ.get("WS_API_BACKOFF", "0.2"))
 # How long one ZIP code's utilities are cached (seconds).
 WS_UTILITY_CACHE_SECONDS = int(os.environ.get("WS_UTILITY_CACHE_SECONDS", "3600"))
 # The sandbox is served only while it is the upstream, unless asked for explicitly.

@@ -13,9 +13,18 @@ class WattShiftError(Exception):
     default_message = _("The WattShift service could not complete the request.")
     outcome_known = True
 
-    def __init__(self, message: str | None = None, *, status: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        status: int | None = None,
+        outcome_known: bool | None = None,
+    ) -> None:
         self.message = str(message or self.default_message)
         self.status = status
+        # A create answered 502/504 or with an unreadable 2xx may have been processed.
+        if outcome_known is not None:
+            self.outcome_known = outcome_known
         super().__init__(self.message)
 
 
