@@ -129,7 +129,7 @@ class WattShiftClient:
     # Endpoints ---------------------------------------------------------------------------
 
     def generate_session_token(self) -> str:
-        """Mint a new session token with the API key (POST /v1/onboarding/session-token/generate)."""
+        """Mint a new session token with the API key (onboarding/session-token/generate)."""
         answer = self._post(
             _Call("/v1/onboarding/session-token/generate", retryable=True, use_token=False), {}
         )
@@ -237,8 +237,7 @@ class WattShiftClient:
                 return self._attempt(call, body, token, attempt, attempts, empty_ok=empty_ok)
             except (UpstreamUnavailable, OutcomeUnknown, UpstreamServerError) as error:
                 retry = attempt < attempts and (
-                    not isinstance(error, UpstreamServerError)
-                    or error.status in RETRYABLE_STATUSES
+                    not isinstance(error, UpstreamServerError) or error.status in RETRYABLE_STATUSES
                 )
                 if not retry:
                     raise
@@ -497,7 +496,7 @@ def _upstream_reason(body: bytes) -> str:
     """The upstream's own explanation of a 4xx, when its JSON body gives one."""
     try:
         answer = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return ""
     return _clean(_reason_from(answer if isinstance(answer, dict) else {"errors": answer}))
 
@@ -695,7 +694,7 @@ _shared_lock = threading.Lock()
 
 
 def get_client() -> WattShiftClient:
-    """The configured client, built once from settings and shared (its Session pools connections)."""
+    """The configured client, built once from settings and shared (one pooled Session)."""
     global _shared_client
     with _shared_lock:
         if _shared_client is None:
