@@ -437,7 +437,9 @@ def _transport_error(exc: requests.RequestException) -> tuple[WattShiftError, st
         return UpstreamUnavailable(), "connect_timeout"
     if isinstance(exc, requests.ReadTimeout):
         return OutcomeUnknown(), "read_timeout"
-    if isinstance(exc, requests.exceptions.ChunkedEncodingError | requests.ContentDecodingError):
+    if isinstance(
+        exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
+    ):
         return OutcomeUnknown(), "dropped"
     if isinstance(exc, requests.ConnectionError):
         for cause in _causes(exc):

@@ -1,0 +1,399 @@
+"""Every way a call can fail becomes one typed error; only harmless calls are repeated."""
+
+import logging
+from http.client import RemoteDisconnected
+
+import pytest
+import requests
+import responses
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
+
+from onboarding.wattshift.client import WattShiftClient
+from onboarding.wattshift.errors import (
+    InvalidAnswer,
+    OutcomeUnknown,
+    Rejected,
+    Unauthorized,
+    UpstreamServerError,
+    UpstreamUnavailable,
+    WattShiftError,
+)
+from onboarding.wattshift.types import HomeDetails
+from tests.wattshift.conftest import url
+
+UTILITIES = url("/v1/utility/get")
+CREATE = url("/v1/homes/create")
+DETAILS = HomeDetails(name="Casa", zipcode="95313", utility_id="14328", rate_plan_id="r1")
+
+
+def refused_connection() -> requests.ConnectionError:
+    """What requests raises when nothing listens: MaxRetryError around NewConnectionError."""
+    reason = NewConnectionError(None, "Failed to establish a new connection: [Errno 111]")
+    return requests.ConnectionError(MaxRetryError(None, "/v1/utility/get", reason))
+
+
+def dropped_connection() -> requests.ConnectionError:
+    """What requests raises when the server hangs up after the request was sent."""
+    cause = RemoteDisconnected("Remote end closed connection without response")
+    return requests.ConnectionError(ProtocolError("Connection aborted.", cause))
+
+
+@pytest.mark.parametrize(
+    ("failure", "expected"),
+    [
+        (refused_connection(), UpstreamUnavailable),
+        (requests.ConnectionError("plain"), UpstreamUnavailable),
+        (requests.ConnectTimeout("connect timed out"), UpstreamUnavailable),
+        (requests.ReadTimeout("read timed out"), OutcomeUnknown),
+        (dropped_connection(), OutcomeUnknown),
+        (requests.exceptions.ChunkedEncodingError("broken chunk"), OutcomeUnknown),
+    ],
+    ids=[
+        "refused",
+        "plain-connection-error",
+        "connect-timeout",
+        "read-timeout",
+        "dropped",
+        "chunked",
+    ],
+)
+def test_transport_failures(
+    client: WattShiftClient,
+    upstream: responses.RequestsMock,
+    failure: Exception,
+    expected: type[WattShiftError],
+) -> None:
+    upstream.post(CREATE, body=failure)
+
+    with pytest.raises(expected) as raised:
+        client.create_home(DETAILS)
+
+    assert raised.value.outcome_known is (expected is not OutcomeUnknown)
+    assert raised.value.__cause__ is None
+    assert len(upstream.calls) == 1
+
+
+def test_create_home_is_attempted_exactly_once_on_a_read_timeout(
+    client: WattShiftClient, upstream: responses.RequestsMock, pauses: list[float]
+) -> None:
+    upstream.post(CREATE, body=requests.ReadTimeout("read timed out"))
+    upstream.post(CREATE, json={"id": "ws_home_2"})
+
+    with pytest.raises(OutcomeUnknown):
+        client.create_home(DETAILS)
+
+    assert len(upstream.calls) == 1
+    assert pauses == []
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+def test_create_home_is_never_repeated_on_a_server_error(
+    client: WattShiftClient, upstream: responses.RequestsMock, status: int
+) -> None:
+    upstream.post(CREATE, status=status, body="<html>Bad gateway</html>")
+
+    with pytest.raises(UpstreamServerError) as raised:
+        client.create_home(DETAILS)
+
+    assert raised.value.status == status
+    assert len(upstream.calls) == 1
+    # A gateway's 502/504 may hide a home that was created behind it.
+    assert raised.value.outcome_known is (status not in {502, 504})
+
+
+@pytest.mark.parametrize(
+    "failure", [refused_connection(), requests.ReadTimeout("slow")], ids=["refused", "slow"]
+)
+def test_solar_and_update_are_not_repeated(
+    client: WattShiftClient, upstream: responses.RequestsMock, failure: Exception
+) -> None:
+    from decimal import Decimal
+
+    upstream.post(url("/v1/homes/solar/create"), body=failure)
+    upstream.post(url("/v1/homes/ws_home_1/update"), body=failure)
+
+    with pytest.raises(WattShiftError):
+        client.add_solar(home_id="ws_home_1", size_kw=Decimal(5), net_metered=True)
+    with pytest.raises(WattShiftError):
+        client.update_home("ws_home_1", name="Casa")
+
+    assert len(upstream.calls) == 2
+
+
+def test_400_with_a_json_message_carries_it_sanitised(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(
+        CREATE,
+        status=400,
+        json={"message": "ratePlanId <b>is</b>\n not valid\x00 for utility 14328" + " x" * 300},
+    )
+
+    with pytest.raises(Rejected) as raised:
+        client.create_home(DETAILS)
+
+    error = raised.value
+    assert type(error) is Rejected
+    assert error.status == 400
+    assert error.message.startswith(
+        "The WattShift service refused the request: ratePlanId is not valid for utility 14328"
+    )
+    assert "<b>" not in error.message
+    assert "\n" not in error.message
+    assert "\x00" not in error.message
+    assert len(error.message) < 300
+    assert str(error) == error.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"error": "zipcode is required"},
+        {"detail": "zipcode is required"},
+        {"error": {"message": "zipcode is required"}},
+        {"errors": [{"message": "zipcode is required"}]},
+    ],
+)
+def test_400_reasons_in_other_shapes(
+    client: WattShiftClient, upstream: responses.RequestsMock, body: object
+) -> None:
+    upstream.post(UTILITIES, status=422, json=body)
+
+    with pytest.raises(Rejected) as raised:
+        client.utilities_for_zip("")
+
+    assert raised.value.message.endswith(": zipcode is required")
+    assert len(upstream.calls) == 1
+
+
+@pytest.mark.parametrize("body", ["<html><body><h1>400 Bad Request</h1></body></html>", ""])
+def test_400_without_json_gets_the_general_message(
+    client: WattShiftClient, upstream: responses.RequestsMock, body: str
+) -> None:
+    upstream.post(UTILITIES, status=400, body=body, content_type="text/html")
+
+    with pytest.raises(Rejected) as raised:
+        client.utilities_for_zip("95313")
+
+    assert raised.value.message == str(Rejected.default_message)
+    assert "<h1>" not in raised.value.message
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_unauthorized(
+    client: WattShiftClient, upstream: responses.RequestsMock, status: int
+) -> None:
+    upstream.post(UTILITIES, status=status, json={"message": "bad key"})
+
+    with pytest.raises(Unauthorized) as raised:
+        client.utilities_for_zip("95313")
+
+    assert isinstance(raised.value, Rejected)
+    assert raised.value.status == status
+    assert "API key" in raised.value.message
+    assert len(upstream.calls) == 1
+
+
+def test_500_is_a_server_error_and_not_repeated(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(UTILITIES, status=500, json={"message": "boom"})
+
+    with pytest.raises(UpstreamServerError) as raised:
+        client.utilities_for_zip("95313")
+
+    assert raised.value.status == 500
+    assert len(upstream.calls) == 1
+
+
+def test_502_is_retried_then_succeeds(
+    client: WattShiftClient, upstream: responses.RequestsMock, pauses: list[float]
+) -> None:
+    upstream.post(UTILITIES, status=502, body="<html>Bad Gateway</html>")
+    upstream.post(UTILITIES, json=[])
+
+    assert client.utilities_for_zip("95313") == []
+    assert len(upstream.calls) == 2
+    assert pauses == [0.2]
+
+
+def test_503_exhausts_the_retries_with_growing_pauses(
+    client: WattShiftClient, upstream: responses.RequestsMock, pauses: list[float]
+) -> None:
+    upstream.post(UTILITIES, status=503)
+
+    with pytest.raises(UpstreamServerError) as raised:
+        client.utilities_for_zip("00503")
+
+    assert raised.value.status == 503
+    assert len(upstream.calls) == 3
+    assert pauses == [0.2, 0.4]
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [refused_connection(), requests.ConnectTimeout("slow"), requests.ReadTimeout("slow")],
+    ids=["refused", "connect-timeout", "read-timeout"],
+)
+def test_reads_are_retried_after_transport_failures(
+    client: WattShiftClient, upstream: responses.RequestsMock, failure: Exception
+) -> None:
+    upstream.post(url("/v1/homes/list"), body=failure)
+    upstream.post(url("/v1/homes/list"), json=[])
+
+    assert client.list_homes() == []
+    assert len(upstream.calls) == 2
+
+
+def test_price_signal_is_retried(client: WattShiftClient, upstream: responses.RequestsMock) -> None:
+    path = url("/v1/homes/ws_home_1/price_signal")
+    upstream.post(path, status=503)
+    upstream.post(path, json={"startTime": "2026-11-27T08:00:00Z", "priceSignal": [0.1]})
+
+    assert len(client.price_signal("ws_home_1").prices) == 1
+    assert len(upstream.calls) == 2
+
+
+def test_retries_can_be_turned_off(pauses: list[float], upstream: responses.RequestsMock) -> None:
+    from tests.wattshift.conftest import make_client
+
+    upstream.post(UTILITIES, status=503)
+
+    with pytest.raises(UpstreamServerError):
+        make_client(pauses, retries=0).utilities_for_zip("95313")
+    assert len(upstream.calls) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "<html><body>Welcome to nginx</body></html>",
+        "",
+        "[{]",
+        '{"utilityId": "14328"}',
+        '[{"utilityName": "No id"}]',
+        '[{"utilityId": "1", "utilityName": "U", "ratePlans": {"id": "x"}}]',
+        '[{"utilityId": "1", "utilityName": "U", "ratePlans": [{"ratePlanName": "no id"}]}]',
+        '[{"utilityId": true, "utilityName": "U"}]',
+        '[{"utilityId": 1.5, "utilityName": "U"}]',
+        "[NaN]",
+    ],
+    ids=[
+        "html",
+        "empty",
+        "broken-json",
+        "object-not-list",
+        "no-utility-id",
+        "plans-not-list",
+        "plan-without-id",
+        "boolean-id",
+        "fractional-id",
+        "nan",
+    ],
+)
+def test_unreadable_utilities_are_invalid_answers(
+    client: WattShiftClient, upstream: responses.RequestsMock, body: str
+) -> None:
+    upstream.post(UTILITIES, body=body)
+
+    with pytest.raises(InvalidAnswer) as raised:
+        client.utilities_for_zip("00200")
+
+    assert raised.value.outcome_known is True
+    assert len(upstream.calls) == 1
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "",
+        '{"homeId": "x", "startTime": "2026-11-27T08:00:00Z"}',
+        '{"startTime": "yesterday", "priceSignal": [0.1]}',
+        '{"startTime": "2026-11-27T08:00:00Z", "priceSignal": ["cheap"]}',
+        '{"startTime": "2026-11-27T08:00:00Z", "priceSignal": []}',
+        '{"startTime": "2026-11-27T08:00:00Z", "prices": [0.1], "exports": 3}',
+        "[0.1, 0.2]",
+    ],
+    ids=["empty", "no-prices", "bad-time", "text-price", "no-values", "exports-not-list", "list"],
+)
+def test_unreadable_price_signals_are_invalid_answers(
+    client: WattShiftClient, upstream: responses.RequestsMock, body: str
+) -> None:
+    upstream.post(url("/v1/homes/ws_home_1/price_signal"), body=body)
+
+    with pytest.raises(InvalidAnswer):
+        client.price_signal("ws_home_1")
+
+
+@pytest.mark.parametrize("body", ["", "<html>OK</html>", '{"name": "Casa"}', '{"id": ""}'])
+def test_a_create_answer_without_an_id_leaves_the_outcome_unknown(
+    client: WattShiftClient, upstream: responses.RequestsMock, body: str
+) -> None:
+    upstream.post(CREATE, body=body)
+
+    with pytest.raises(InvalidAnswer) as raised:
+        client.create_home(DETAILS)
+
+    # The upstream said 2xx, so a home probably exists: the wizard must reconcile, not repeat.
+    assert raised.value.outcome_known is False
+    assert len(upstream.calls) == 1
+
+
+def test_a_redirect_is_not_followed(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(CREATE, status=302, headers={"Location": "https://elsewhere.test/login"})
+
+    with pytest.raises(InvalidAnswer):
+        client.create_home(DETAILS)
+    assert len(upstream.calls) == 1
+
+
+def test_solar_accepts_an_empty_answer(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    from decimal import Decimal
+
+    upstream.post(url("/v1/homes/solar/create"), body="")
+
+    client.add_solar(home_id="ws_home_1", size_kw=Decimal(5), net_metered=True)
+    assert len(upstream.calls) == 1
+
+
+def test_every_attempt_is_logged_with_its_number(
+    client: WattShiftClient,
+    upstream: responses.RequestsMock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    upstream.post(UTILITIES, status=503)
+    upstream.post(UTILITIES, body=requests.ReadTimeout("slow"))
+    upstream.post(UTILITIES, json=[])
+
+    with caplog.at_level(logging.INFO, logger="onboarding.wattshift"):
+        client.utilities_for_zip("95313")
+
+    calls = [r for r in caplog.records if r.levelno == logging.INFO]
+    assert [r.ws_attempt for r in calls] == [1, 2, 3]
+    assert [r.ws_status for r in calls] == [503, None, 200]
+    assert [r.ws_outcome for r in calls] == ["server_error", "read_timeout", "ok"]
+    assert {r.ws_endpoint for r in calls} == {"/v1/utility/get"}
+    assert all(isinstance(r.ws_duration_ms, int) for r in calls)
+    assert "attempt=1/3 outcome=server_error" in calls[0].getMessage()
+    assert "POST /v1/utility/get status=200" in calls[2].getMessage()
+    assert "attempt=3/3 outcome=ok" in calls[2].getMessage()
+    assert all(r.name == "onboarding.wattshift" for r in caplog.records)
+
+
+def test_the_upstream_detail_goes_to_the_log_not_the_message(
+    client: WattShiftClient,
+    upstream: responses.RequestsMock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    upstream.post(UTILITIES, status=500, body="Traceback: KeyError 'zipcode' in handler")
+
+    with caplog.at_level(logging.INFO, logger="onboarding.wattshift"):
+        with pytest.raises(UpstreamServerError) as raised:
+            client.utilities_for_zip("95313")
+
+    assert "KeyError" not in raised.value.message
+    assert "KeyError 'zipcode'" in caplog.text
