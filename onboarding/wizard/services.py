@@ -1,0 +1,524 @@
+"""Submitting an onboarding to WattShift, exactly once, and resolving what went wrong.
+
+Every status change goes through `_move`, a compare-and-set UPDATE on the row: the caller
+names the statuses it expects the row to be in, and the UPDATE only matches if it still is.
+So of two requests (two clicks, two tabs, two servers) that both see a draft, exactly one
+claims it (draft -> submitting) and talks to the upstream; the other reads the current state.
+No transaction or row lock is held while an HTTP call is in flight.
+"""
+
+import logging
+from collections.abc import Iterable
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onboarding.wattshift import client as wattshift_client
+from onboarding.wattshift.errors import (
+    Rejected,
+    UpstreamUnavailable,
+    WattShiftError,
+)
+from onboarding.wattshift.types import Home, HomeDetails, PriceSignal
+from onboarding.wizard.models import Answer, Event, Onboarding
+
+logger = logging.getLogger(__name__)
+
+Status = Onboarding.Status
+SolarStatus = Onboarding.SolarStatus
+
+# Upstream field name for each appliance question on the Onboarding row.
+APPLIANCE_FIELDS = {
+    "has_ev_charger": "hasEvCharger",
+    "has_electric_heater": "hasElectricHeater",
+    "has_smart_water_heater": "hasSmartWaterHeater",
+    "has_electric_water_heater": "hasElectricWaterHeater",
+    "has_ac": "hasAC",
+}
+ANSWER_VALUES: dict[str, bool | None] = {Answer.YES: True, Answer.NO: False, Answer.NOT_SURE: None}
+
+PRICE_SIGNAL_CACHE_SECONDS = 300
+
+
+class Action:
+    """What an Event records; support reads these on the resolve page."""
+
+    SUBMIT = "submit"
+    CREATE_HOME = "homes/create"
+    ADD_SOLAR = "homes/solar/create"
+    LIST_HOMES = "homes/list"
+    PRICE_SIGNAL = "price_signal"
+    RECONCILE = "reconcile"
+    RESOLVE_HOME_ID = "resolve_with_home_id"
+    SAFE_TO_RETRY = "mark_safe_to_retry"
+    INTERRUPTED = "interrupted"
+
+
+class Outcome:
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    CLAIMED = "claimed"
+    ALREADY_IN_PROGRESS = "already_in_progress"
+    ADOPTED = "adopted"
+    NOT_FOUND = "not_found"
+    SEVERAL = "several"
+    RECORDED = "recorded"
+    SKIPPED = "skipped"
+
+
+class OnboardingNotReady(Exception):
+    """The draft lacks an answer homes/create needs; nothing was sent."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(
+            _("Some answers are missing: %(fields)s.") % {"fields": ", ".join(missing)}
+        )
+
+
+class CannotResolve(Exception):
+    """Support tried to resolve an onboarding that does not (or no longer) need attention."""
+
+
+def record_event(
+    *,
+    onboarding: Onboarding,
+    action: str,
+    outcome: str,
+    detail: str = "",
+    by: AbstractBaseUser | None = None,
+) -> Event:
+    """Write down one upstream call or decision. `detail` must already be safe to show."""
+    return Event.objects.create(
+        onboarding=onboarding, action=action, outcome=outcome, detail=detail, by=_user(by)
+    )
+
+
+def missing_answers(*, onboarding: Onboarding) -> list[str]:
+    """The answers homes/create (and solar) cannot go without, by field name."""
+    required = ["zipcode", "utility_id", "rate_plan_id", "home_name"]
+    missing = [name for name in required if not getattr(onboarding, name).strip()]
+    if onboarding.has_ac == Answer.YES and not onboarding.ac_type:
+        missing.append("ac_type")
+    if onboarding.has_solar is None:
+        missing.append("has_solar")
+    elif onboarding.has_solar:
+        if onboarding.solar_size_kw is None:
+            missing.append("solar_size_kw")
+        if onboarding.solar_net_metered is None:
+            missing.append("solar_net_metered")
+    return missing
+
+
+def home_details(*, onboarding: Onboarding) -> HomeDetails:
+    """The homes/create payload: unanswered questions omitted, "Not sure" sent as null."""
+    appliances = {
+        upstream: ANSWER_VALUES[getattr(onboarding, field)]
+        for field, upstream in APPLIANCE_FIELDS.items()
+        if getattr(onboarding, field) in ANSWER_VALUES
+    }
+    return HomeDetails(
+        name=onboarding.home_name.strip(),
+        zipcode=onboarding.zipcode,
+        utility_id=onboarding.utility_id,
+        rate_plan_id=onboarding.rate_plan_id,
+        appliances=appliances,
+        ac_type=onboarding.ac_type if onboarding.has_ac == Answer.YES else "",
+    )
+
+
+def submit_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser) -> Onboarding:
+    """Create the home (once), then add solar if the home has it.
+
+    A draft is claimed and created; a home whose solar failed is claimed and only gets solar.
+    Any other state (someone else is submitting, outcome unknown, already complete) is
+    returned as it is, without calling the upstream.
+    """
+    _recover_if_stale(onboarding=onboarding)
+    missing = missing_answers(onboarding=onboarding)
+    if onboarding.status == Status.DRAFT and missing:
+        raise OnboardingNotReady(missing)
+
+    if _move(
+        onboarding,
+        expected=[Status.DRAFT],
+        to=Status.SUBMITTING,
+        submitted_at=timezone.now(),
+        submitted_by=_user(by),
+        last_error="",
+        solar_status=SolarStatus.PENDING if onboarding.has_solar else SolarStatus.NOT_NEEDED,
+    ):
+        record_event(onboarding=onboarding, action=Action.SUBMIT, outcome=Outcome.CLAIMED, by=by)
+        _create_home(onboarding=onboarding, by=by)
+    elif _move(onboarding, expected=[Status.HOME_CREATED], to=Status.SUBMITTING, last_error=""):
+        record_event(
+            onboarding=onboarding,
+            action=Action.SUBMIT,
+            outcome=Outcome.CLAIMED,
+            detail=_("Retrying solar only: the home already exists."),
+            by=by,
+        )
+        _finish_after_create(onboarding=onboarding, by=by)
+    else:
+        onboarding.refresh_from_db()
+    return onboarding
+
+
+def reconcile_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser | None) -> Onboarding:
+    """Find out from homes/list whether a create with an unknown outcome made the home.
+
+    Exactly one matching home not yet claimed by another onboarding: adopt its id and carry
+    on with solar. None: back to draft, safe to retry. Several, or the list failing: the
+    onboarding keeps needing attention until support resolves it.
+    """
+    onboarding.refresh_from_db()
+    if onboarding.status != Status.NEEDS_ATTENTION:
+        return onboarding
+    try:
+        homes = wattshift_client.get_client().list_homes()
+    except WattShiftError as error:
+        record_event(
+            onboarding=onboarding,
+            action=Action.LIST_HOMES,
+            outcome=_error_outcome(error),
+            detail=_error_detail(error),
+            by=by,
+        )
+        record_event(
+            onboarding=onboarding,
+            action=Action.RECONCILE,
+            outcome=Outcome.SKIPPED,
+            detail=_("Could not check WattShift's list of homes; support will resolve it."),
+            by=by,
+        )
+        return onboarding
+    record_event(
+        onboarding=onboarding,
+        action=Action.LIST_HOMES,
+        outcome=Outcome.SUCCEEDED,
+        detail=_("%(count)d homes listed.") % {"count": len(homes)},
+        by=by,
+    )
+
+    candidates = matching_homes(onboarding=onboarding, homes=homes)
+    if len(candidates) == 1:
+        home_id = candidates[0].id
+        if _move(
+            onboarding, expected=[Status.NEEDS_ATTENTION], to=Status.SUBMITTING, home_id=home_id
+        ):
+            record_event(
+                onboarding=onboarding,
+                action=Action.RECONCILE,
+                outcome=Outcome.ADOPTED,
+                detail=_("Exactly one matching home found: %(id)s.") % {"id": home_id},
+                by=by,
+            )
+            _finish_after_create(onboarding=onboarding, by=by)
+        else:
+            onboarding.refresh_from_db()
+        return onboarding
+    if not candidates:
+        if _move(
+            onboarding,
+            expected=[Status.NEEDS_ATTENTION],
+            to=Status.DRAFT,
+            last_error=_(
+                "WattShift has no home with this name, ZIP code and rate plan, so it was not "
+                "created. It is safe to try again."
+            ),
+        ):
+            record_event(
+                onboarding=onboarding,
+                action=Action.RECONCILE,
+                outcome=Outcome.NOT_FOUND,
+                detail=_("No matching home: safe to retry."),
+                by=by,
+            )
+        else:
+            onboarding.refresh_from_db()
+        return onboarding
+    record_event(
+        onboarding=onboarding,
+        action=Action.RECONCILE,
+        outcome=Outcome.SEVERAL,
+        detail=_("Several matching homes: %(ids)s. Support must choose.")
+        % {"ids": ", ".join(home.id for home in candidates)},
+        by=by,
+    )
+    return onboarding
+
+
+def matching_homes(*, onboarding: Onboarding, homes: Iterable[Home]) -> list[Home]:
+    """Homes with this onboarding's name, ZIP and rate plan that no other onboarding owns."""
+    name = onboarding.home_name.strip().casefold()
+    taken = set(
+        Onboarding.objects.exclude(pk=onboarding.pk)
+        .exclude(home_id="")
+        .values_list("home_id", flat=True)
+    )
+    return [
+        home
+        for home in homes
+        if home.name.strip().casefold() == name
+        and home.zipcode == onboarding.zipcode
+        and home.rate_plan_id == onboarding.rate_plan_id
+        and home.id not in taken
+    ]
+
+
+def resolve_with_home_id(
+    *, onboarding: Onboarding, home_id: str, by: AbstractBaseUser
+) -> Onboarding:
+    """Support found the home upstream: record its id, then add solar if the home has it."""
+    _recover_if_stale(onboarding=onboarding)
+    home_id = home_id.strip()
+    if not _move(
+        onboarding, expected=[Status.NEEDS_ATTENTION], to=Status.SUBMITTING, home_id=home_id
+    ):
+        raise CannotResolve(_("This onboarding does not need attention any more."))
+    record_event(
+        onboarding=onboarding,
+        action=Action.RESOLVE_HOME_ID,
+        outcome=Outcome.RECORDED,
+        detail=_("Support recorded the home id %(id)s.") % {"id": home_id},
+        by=by,
+    )
+    _finish_after_create(onboarding=onboarding, by=by)
+    return onboarding
+
+
+def mark_safe_to_retry(*, onboarding: Onboarding, by: AbstractBaseUser) -> Onboarding:
+    """Support checked that the home was not created: the draft may be submitted again."""
+    _recover_if_stale(onboarding=onboarding)
+    if not _move(
+        onboarding,
+        expected=[Status.NEEDS_ATTENTION],
+        to=Status.DRAFT,
+        last_error=_("Support checked that the home was not created. It is safe to try again."),
+    ):
+        raise CannotResolve(_("This onboarding does not need attention any more."))
+    record_event(
+        onboarding=onboarding,
+        action=Action.SAFE_TO_RETRY,
+        outcome=Outcome.RECORDED,
+        detail=_("Support marked it safe to retry."),
+        by=by,
+    )
+    return onboarding
+
+
+def price_signal_for(*, onboarding: Onboarding) -> PriceSignal:
+    """The home's next 24 hours of prices, cached briefly per home. Raises WattShiftError."""
+    key = f"wizard:price_signal:{onboarding.home_id}"
+    signal = cache.get(key)
+    if signal is not None:
+        return signal
+    try:
+        signal = wattshift_client.get_client().price_signal(onboarding.home_id)
+    except WattShiftError as error:
+        record_event(
+            onboarding=onboarding,
+            action=Action.PRICE_SIGNAL,
+            outcome=_error_outcome(error),
+            detail=_error_detail(error),
+        )
+        raise
+    record_event(onboarding=onboarding, action=Action.PRICE_SIGNAL, outcome=Outcome.SUCCEEDED)
+    cache.set(key, signal, PRICE_SIGNAL_CACHE_SECONDS)
+    return signal
+
+
+def forget_price_signal(*, onboarding: Onboarding) -> None:
+    cache.delete(f"wizard:price_signal:{onboarding.home_id}")
+
+
+def stale_after() -> timedelta:
+    """How long a submission may hold the row: a create and a solar call, with margin."""
+    return timedelta(seconds=4 * settings.WS_API_TIMEOUT + 60)
+
+
+# Private: the steps of a claimed submission. Each is entered holding the claim (submitting).
+
+
+def _create_home(*, onboarding: Onboarding, by: AbstractBaseUser) -> None:
+    try:
+        created = wattshift_client.get_client().create_home(home_details(onboarding=onboarding))
+    except (UpstreamUnavailable, Rejected) as error:
+        # Certainly not created: the draft goes back, untouched, with the reason.
+        record_event(
+            onboarding=onboarding,
+            action=Action.CREATE_HOME,
+            outcome=Outcome.FAILED,
+            detail=_error_detail(error),
+            by=by,
+        )
+        _move(onboarding, expected=[Status.SUBMITTING], to=Status.DRAFT, last_error=error.message)
+        return
+    except WattShiftError as error:
+        record_event(
+            onboarding=onboarding,
+            action=Action.CREATE_HOME,
+            outcome=Outcome.UNKNOWN,
+            detail=_error_detail(error),
+            by=by,
+        )
+        _needs_attention(onboarding=onboarding, message=error.message)
+        reconcile_onboarding(onboarding=onboarding, by=by)
+        return
+    except Exception:
+        # A bug after sending: the home may exist, so never leave the row claimed or retryable.
+        record_event(
+            onboarding=onboarding,
+            action=Action.CREATE_HOME,
+            outcome=Outcome.UNKNOWN,
+            detail=_("Unexpected error in this app; see the server log."),
+            by=by,
+        )
+        _needs_attention(
+            onboarding=onboarding,
+            message=_("Something went wrong while creating the home. Support will check it."),
+        )
+        raise
+    record_event(
+        onboarding=onboarding,
+        action=Action.CREATE_HOME,
+        outcome=Outcome.SUCCEEDED,
+        detail=_("Home id %(id)s.") % {"id": created.id},
+        by=by,
+    )
+    # The id is written before anything else happens, so it is never lost.
+    _move(onboarding, expected=[Status.SUBMITTING], to=Status.SUBMITTING, home_id=created.id)
+    _finish_after_create(onboarding=onboarding, by=by)
+
+
+def _finish_after_create(*, onboarding: Onboarding, by: AbstractBaseUser | None) -> None:
+    """The home exists (home_id is set) and we hold the claim: add solar if needed, finish."""
+    if not onboarding.has_solar:
+        _move(
+            onboarding,
+            expected=[Status.SUBMITTING],
+            to=Status.COMPLETE,
+            solar_status=SolarStatus.NOT_NEEDED,
+            last_error="",
+        )
+        return
+    try:
+        wattshift_client.get_client().add_solar(
+            home_id=onboarding.home_id,
+            size_kw=onboarding.solar_size_kw,
+            net_metered=bool(onboarding.solar_net_metered),
+        )
+    except Exception as error:
+        message = (
+            error.message
+            if isinstance(error, WattShiftError)
+            else _("Something went wrong while adding solar.")
+        )
+        record_event(
+            onboarding=onboarding,
+            action=Action.ADD_SOLAR,
+            outcome=_error_outcome(error) if isinstance(error, WattShiftError) else Outcome.FAILED,
+            detail=_error_detail(error) if isinstance(error, WattShiftError) else message,
+            by=by,
+        )
+        _move(
+            onboarding,
+            expected=[Status.SUBMITTING],
+            to=Status.HOME_CREATED,
+            solar_status=SolarStatus.FAILED,
+            last_error=_("The home was created, but adding solar failed: %(reason)s")
+            % {"reason": message},
+        )
+        if not isinstance(error, WattShiftError):
+            raise
+        return
+    record_event(onboarding=onboarding, action=Action.ADD_SOLAR, outcome=Outcome.SUCCEEDED, by=by)
+    _move(
+        onboarding,
+        expected=[Status.SUBMITTING],
+        to=Status.COMPLETE,
+        solar_status=SolarStatus.ADDED,
+        last_error="",
+    )
+
+
+def _needs_attention(*, onboarding: Onboarding, message: str) -> None:
+    _move(
+        onboarding,
+        expected=[Status.SUBMITTING],
+        to=Status.NEEDS_ATTENTION,
+        last_error=_(
+            "%(reason)s To avoid creating the home twice, it will not be sent again automatically."
+        )
+        % {"reason": message},
+    )
+
+
+def _recover_if_stale(*, onboarding: Onboarding) -> None:
+    """A submission whose worker died holds the row forever; after a while, release it:
+    without a home id the create's outcome is unknown, with one only solar is left to do."""
+    onboarding.refresh_from_db()
+    if onboarding.status != Status.SUBMITTING:
+        return
+    if onboarding.updated_at > timezone.now() - stale_after():
+        return
+    stale = Onboarding.objects.filter(
+        pk=onboarding.pk, status=Status.SUBMITTING, updated_at=onboarding.updated_at
+    )
+    if onboarding.home_id:
+        moved = stale.update(
+            status=Status.HOME_CREATED,
+            solar_status=SolarStatus.FAILED,
+            last_error=_("Adding solar was interrupted. It is safe to try again."),
+            updated_at=timezone.now(),
+        )
+    else:
+        moved = stale.update(
+            status=Status.NEEDS_ATTENTION,
+            last_error=_(
+                "Creating the home was interrupted. WattShift may or may not have created it, "
+                "so it will not be sent again automatically."
+            ),
+            updated_at=timezone.now(),
+        )
+    onboarding.refresh_from_db()
+    if moved:
+        record_event(
+            onboarding=onboarding,
+            action=Action.INTERRUPTED,
+            outcome=Outcome.UNKNOWN,
+            detail=_("The submission stopped without an answer."),
+        )
+
+
+def _move(onboarding: Onboarding, *, expected: list[str], to: str, **fields: object) -> bool:
+    """The one place that changes the status: compare-and-set, then reload the instance.
+
+    Returns False (and changes nothing) when the row is no longer in an expected status.
+    """
+    moved = Onboarding.objects.filter(pk=onboarding.pk, status__in=expected).update(
+        status=to, updated_at=timezone.now(), **fields
+    )
+    onboarding.refresh_from_db()
+    if moved:
+        logger.info("onboarding %s: %s -> %s", onboarding.public_id, expected, to)
+    return bool(moved)
+
+
+def _error_outcome(error: WattShiftError) -> str:
+    return Outcome.FAILED if error.outcome_known else Outcome.UNKNOWN
+
+
+def _error_detail(error: WattShiftError) -> str:
+    """The class, HTTP status and safe message of an upstream failure."""
+    status = f" HTTP {error.status}" if error.status else ""
+    return f"{type(error).__name__}{status}: {error.message}"
+
+
+def _user(by: AbstractBaseUser | None) -> AbstractBaseUser | None:
+    return by if by is not None and by.is_authenticated else None
