@@ -1,6 +1,7 @@
 """Every way a call can fail becomes one typed error; only harmless calls are repeated."""
 
 import logging
+from decimal import Decimal
 from http.client import RemoteDisconnected
 
 import pytest
@@ -19,7 +20,7 @@ from onboarding.wattshift.errors import (
     WattShiftError,
 )
 from onboarding.wattshift.types import HomeDetails
-from tests.wattshift.conftest import url
+from tests.wattshift.conftest import make_client, url
 
 UTILITIES = url("/v1/utility/get")
 CREATE = url("/v1/homes/create")
@@ -107,8 +108,6 @@ def test_create_home_is_never_repeated_on_a_server_error(
 def test_solar_and_update_are_not_repeated(
     client: WattShiftClient, upstream: responses.RequestsMock, failure: Exception
 ) -> None:
-    from decimal import Decimal
-
     upstream.post(url("/v1/homes/solar/create"), body=failure)
     upstream.post(url("/v1/homes/ws_home_1/update"), body=failure)
 
@@ -255,8 +254,6 @@ def test_price_signal_is_retried(client: WattShiftClient, upstream: responses.Re
 
 
 def test_retries_can_be_turned_off(pauses: list[float], upstream: responses.RequestsMock) -> None:
-    from tests.wattshift.conftest import make_client
-
     upstream.post(UTILITIES, status=503)
 
     with pytest.raises(UpstreamServerError):
@@ -352,8 +349,6 @@ def test_a_redirect_is_not_followed(
 def test_solar_accepts_an_empty_answer(
     client: WattShiftClient, upstream: responses.RequestsMock
 ) -> None:
-    from decimal import Decimal
-
     upstream.post(url("/v1/homes/solar/create"), body="")
 
     client.add_solar(home_id="ws_home_1", size_kw=Decimal(5), net_metered=True)
@@ -391,9 +386,11 @@ def test_the_upstream_detail_goes_to_the_log_not_the_message(
 ) -> None:
     upstream.post(UTILITIES, status=500, body="Traceback: KeyError 'zipcode' in handler")
 
-    with caplog.at_level(logging.INFO, logger="onboarding.wattshift"):
-        with pytest.raises(UpstreamServerError) as raised:
-            client.utilities_for_zip("95313")
+    with (
+        caplog.at_level(logging.INFO, logger="onboarding.wattshift"),
+        pytest.raises(UpstreamServerError) as raised,
+    ):
+        client.utilities_for_zip("95313")
 
     assert "KeyError" not in raised.value.message
     assert "KeyError 'zipcode'" in caplog.text
