@@ -1,0 +1,165 @@
+"""Real-browser tests: Debian's Chromium, driven by Playwright, against the live server.
+
+The upstream is the sandbox inside that same live server. Without Chromium these tests are
+skipped with a loud notice; with E2E_REQUIRED=1 (set by .ci/run) a missing Chromium fails them,
+so CI always runs them.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from playwright.sync_api import Page, expect
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from onboarding.accounts.roles import SUPPORT_GROUP
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable here.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+E2E_DIR = Path(__file__).resolve().parent
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+# Every wait in these tests is short: the app and its sandbox run on this machine.
+EXPECT_TIMEOUT_MS = 5_000
+INSTALLER_PASSWORD = "pw-ina-12345"
+SUPPORT_PASSWORD = "pw-sam-12345"
+
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
+
+
+def find_chromium() -> str | None:
+    """Debian's Chromium: $CHROMIUM_PATH if set, else /usr/bin/chromium or `chromium` on PATH."""
+    chosen = os.environ.get("CHROMIUM_PATH", "").strip()
+    if chosen:
+        return chosen if os.access(chosen, os.X_OK) else None
+    if os.access("/usr/bin/chromium", os.X_OK):
+        return "/usr/bin/chromium"
+    return shutil.which("chromium")
+
+
+def e2e_required() -> bool:
+    return os.environ.get("E2E_REQUIRED", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+CHROMIUM = find_chromium()
+SKIP_REASON = (
+    "Chromium not found (/usr/bin/chromium or `chromium` on PATH): browser tests NOT run. "
+    "Install it with `apt-get install chromium`."
+)
+
+
+def _is_e2e(item: pytest.Item) -> bool:
+    return E2E_DIR in Path(str(item.path)).resolve().parents
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    e2e_items = [item for item in items if _is_e2e(item)]
+    for item in e2e_items:
+        item.add_marker(pytest.mark.e2e)
+        if CHROMIUM is None and not e2e_required():
+            item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+    config.stash[_E2E_COUNT] = len(e2e_items)
+
+
+_E2E_COUNT = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    count = config.stash.get(_E2E_COUNT, 0)
+    if not count:
+        return
+    if CHROMIUM is None and not e2e_required():
+        terminalreporter.section("BROWSER TESTS SKIPPED", sep="!", red=True, bold=True)
+        terminalreporter.write_line(f"{count} browser tests were SKIPPED. {SKIP_REASON}", red=True)
+        terminalreporter.write_line(
+            "CI sets E2E_REQUIRED=1, which turns this skip into a failure.", red=True
+        )
+    elif CHROMIUM is not None:
+        terminalreporter.write_line(f"Browser tests used {CHROMIUM}.")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    if CHROMIUM is None:
+        pytest.fail(f"E2E_REQUIRED is set and {SKIP_REASON}", pytrace=False)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": CHROMIUM_FLAGS,
+        "headless": True,
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "viewport": {"width": 1280, "height": 800}, "locale": "en-US"}
+
+
+@pytest.fixture(autouse=True)
+def upstream_is_the_live_sandbox(
+    transactional_db: None, live_server: LiveServer, settings: Settings
+) -> Iterator[LiveServer]:
+    """The app under test is the live server, and its upstream is the sandbox inside it."""
+    settings.SANDBOX_ENABLED = True
+    settings.WS_USING_SANDBOX = True
+    settings.WS_API_URL = live_server.url + "/sandbox"
+    settings.WS_API_KEY = settings.WS_SANDBOX_API_KEY
+    settings.WS_API_AUTH = "api-key"
+    settings.WS_API_TIMEOUT = 2.0
+    settings.WS_SANDBOX_SLOW_SECONDS = 3.0
+    # Hashing each test user's password the production way costs a second per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The database cache outlives the flush between tests: no ZIP lookup leaks from one to the next.
+    cache.clear()
+    ensure_support_group()
+    yield live_server
+    cache.clear()
+
+
+def ensure_support_group() -> Group:
+    """The migration makes this group, but the flush after each live-server test removes it."""
+    content_type = ContentType.objects.get_or_create(app_label="wizard", model="onboarding")[0]
+    permission = Permission.objects.get_or_create(
+        content_type=content_type,
+        codename="support",
+        defaults={"name": "Support staff: see and resolve everyone's onboardings"},
+    )[0]
+    group = Group.objects.get_or_create(name=SUPPORT_GROUP)[0]
+    group.permissions.add(permission)
+    return group
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server: LiveServer) -> str:
+    """Pages are opened by path (page.goto("/")) on the live server."""
+    return live_server.url
+
+
+def log_in(page: Page, username: str, password: str) -> None:
+    """Sign in through the login page, as a person would."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Sign in")
+
+
+@pytest.fixture
+def installer_page(page: Page, installer: User) -> Page:
+    log_in(page, installer.get_username(), INSTALLER_PASSWORD)
+    return page
