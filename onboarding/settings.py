@@ -173,6 +173,8 @@ WS_API_TIMEOUT = float(os.environ.get("WS_API_TIMEOUT", "10"))
 # Extra attempts for calls a repeat cannot harm (never homes/create), and the first pause (s).
 WS_API_RETRIES = int(os.environ.get("WS_API_RETRIES", "2"))
 WS_API_BACKOFF = float(os.environ.get("WS_API_BACKOFF", "0.2"))
+# A call with all its retries ends within this many seconds; 0 means 2.5 x WS_API_TIMEOUT.
+WS_API_DEADLINE = float(os.environ.get("WS_API_DEADLINE", "0"))
 # How long one ZIP code's utilities are cached (seconds).
 WS_UTILITY_CACHE_SECONDS = int(os.environ.get("WS_UTILITY_CACHE_SECONDS", "3600"))
 # The sandbox is served only while it is the upstream, unless asked for explicitly.

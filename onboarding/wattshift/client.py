@@ -64,6 +64,8 @@ UPDATABLE_FIELDS = frozenset(
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
 MAX_REASON_LENGTH = 200
 MAX_CONNECT_TIMEOUT = 5.0
+DEADLINE_FACTOR = 2.5  # default deadline of a call with its retries, in timeouts
+MIN_ATTEMPT_SECONDS = 1.0  # no retry is started with less time than this left
 USER_AGENT = "wattshift-onboarding/0.1"
 
 # Every session token this process has minted recently, so the log filter can redact it.
@@ -102,6 +104,7 @@ class WattShiftClient:
         timeout: float = 10.0,
         retries: int = 2,
         backoff: float = 0.2,
+        deadline: float | None = None,
     ) -> None:
         if auth not in {AUTH_API_KEY, AUTH_SESSION_TOKEN}:
             raise ValueError("auth must be 'api-key' or 'session-token'.")
@@ -112,10 +115,13 @@ class WattShiftClient:
         self.timeout = (min(timeout, MAX_CONNECT_TIMEOUT), timeout)
         self.retries = max(0, int(retries))
         self.backoff = max(0.0, backoff)
+        # A call and its retries end within the deadline, well inside a web worker's timeout.
+        self.deadline = deadline if deadline and deadline > 0 else timeout * DEADLINE_FACTOR
         self._api_key = api_key
         self._token: str | None = None
         self._token_lock = threading.Lock()
         self._sleep: Callable[[float], None] = time.sleep
+        self._clock: Callable[[], float] = time.monotonic
         # One pooled session per client; the secret headers are added per request, never here.
         self._session = requests.Session()
         self._session.headers.update({"Accept": "application/json", "User-Agent": USER_AGENT})
@@ -232,16 +238,29 @@ class WattShiftClient:
         self, call: _Call, body: Mapping[str, Any], token: str | None, *, empty_ok: bool
     ) -> Any:
         attempts = 1 + (self.retries if call.retryable else 0)
+        ends = self._clock() + self.deadline
+        connect, read = self.timeout
         for attempt in range(1, attempts + 1):
+            timeout = (
+                (connect, read) if attempt == 1 else (connect, min(read, ends - self._clock()))
+            )
             try:
-                return self._attempt(call, body, token, attempt, attempts, empty_ok=empty_ok)
+                return self._attempt(
+                    call, body, token, attempt, attempts, timeout, empty_ok=empty_ok
+                )
             except (UpstreamUnavailable, OutcomeUnknown, UpstreamServerError) as error:
-                retry = attempt < attempts and (
-                    not isinstance(error, UpstreamServerError) or error.status in RETRYABLE_STATUSES
+                pause = self.backoff * 2 ** (attempt - 1)
+                retry = (
+                    attempt < attempts
+                    and (
+                        not isinstance(error, UpstreamServerError)
+                        or error.status in RETRYABLE_STATUSES
+                    )
+                    and ends - self._clock() - pause >= MIN_ATTEMPT_SECONDS
                 )
                 if not retry:
                     raise
-            self._sleep(self.backoff * 2 ** (attempt - 1))
+            self._sleep(pause)
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _headers(self, token: str | None) -> dict[str, str]:
@@ -256,6 +275,7 @@ class WattShiftClient:
         token: str | None,
         attempt: int,
         attempts: int,
+        timeout: tuple[float, float],
         *,
         empty_ok: bool,
     ) -> Any:
@@ -286,7 +306,7 @@ class WattShiftClient:
                 self.base_url + call.path,
                 json=dict(body),
                 headers=self._headers(token),
-                timeout=self.timeout,
+                timeout=timeout,
                 allow_redirects=False,  # a redirect would turn the POST into a GET elsewhere
             )
         except requests.RequestException as exc:
@@ -707,6 +727,7 @@ def get_client() -> WattShiftClient:
                 timeout=float(settings.WS_API_TIMEOUT),
                 retries=int(getattr(settings, "WS_API_RETRIES", 2)),
                 backoff=float(getattr(settings, "WS_API_BACKOFF", 0.2)),
+                deadline=getattr(settings, "WS_API_DEADLINE", None),
             )
         return _shared_client
 

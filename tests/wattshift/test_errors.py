@@ -394,3 +394,50 @@ def test_the_upstream_detail_goes_to_the_log_not_the_message(
 
     assert "KeyError" not in raised.value.message
     assert "KeyError 'zipcode'" in caplog.text
+
+
+def test_retries_stay_within_the_deadline(
+    upstream: responses.RequestsMock, pauses: list[float]
+) -> None:
+    client = make_client(pauses, timeout=10, deadline=25)
+    now = [0.0]
+    read_timeouts: list[float] = []
+    client._clock = lambda: now[0]
+
+    def sleep(seconds: float) -> None:
+        pauses.append(seconds)
+        now[0] += seconds
+
+    def slow_upstream(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        read_timeout = request.req_kwargs["timeout"][1]  # type: ignore[attr-defined]
+        read_timeouts.append(read_timeout)
+        now[0] += read_timeout
+        raise requests.ReadTimeout("slow")
+
+    client._sleep = sleep
+    upstream.add_callback(responses.POST, UTILITIES, callback=slow_upstream)
+
+    with pytest.raises(OutcomeUnknown):
+        client.utilities_for_zip("00408")
+
+    assert read_timeouts == [10, 10, pytest.approx(4.4)]
+    assert now[0] == pytest.approx(25)
+
+
+def test_no_retry_starts_when_the_deadline_is_too_close(
+    upstream: responses.RequestsMock, pauses: list[float]
+) -> None:
+    client = make_client(pauses, timeout=10, deadline=10.5)
+    now = [0.0]
+    client._clock = lambda: now[0]
+
+    def slow_upstream(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        now[0] += 10
+        raise requests.ReadTimeout("slow")
+
+    upstream.add_callback(responses.POST, UTILITIES, callback=slow_upstream)
+
+    with pytest.raises(OutcomeUnknown):
+        client.utilities_for_zip("00408")
+    assert len(upstream.calls) == 1
+    assert pauses == []

@@ -56,3 +56,14 @@ def test_calls_go_to_the_configured_url_with_the_configured_key(
 def test_a_bad_configuration_is_refused(auth: str, timeout: float) -> None:
     with pytest.raises(ValueError):
         WattShiftClient(base_url="https://x.test", api_key="k", auth=auth, timeout=timeout)
+
+
+def test_the_deadline_defaults_to_two_and_a_half_timeouts(settings: Settings) -> None:
+    settings.WS_API_TIMEOUT = 4
+    settings.WS_API_DEADLINE = 0
+
+    assert get_client().deadline == 10
+
+    settings.WS_API_DEADLINE = 7
+
+    assert get_client().deadline == 7
