@@ -1,0 +1,52 @@
+"""Helpers for calling the sandbox upstream as a server would: POST, JSON, an API key."""
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.http import HttpResponse
+from django.test import Client
+
+SandboxPost = Callable[..., HttpResponse]
+
+VALID_HOME = {
+    "name": "Ina's bungalow",
+    "zipcode": "02139",
+    "utilityId": "54913",
+    "ratePlanId": "6729947eefe3563cb2d80ac3",
+}
+
+
+@pytest.fixture
+def post(db: None) -> SandboxPost:
+    """post("homes/create", {...}) -> the sandbox's answer, sent with the sandbox API key."""
+    client = Client()
+
+    def send(
+        path: str,
+        body: Any = None,
+        *,
+        headers: dict[str, str] | None = None,
+        raw: str | None = None,
+    ) -> HttpResponse:
+        data = raw if raw is not None else ("" if body is None else json.dumps(body))
+        sent = {"x-ws-api-key": settings.WS_SANDBOX_API_KEY} if headers is None else headers
+        return client.post(
+            f"/sandbox/v1/{path}", data=data, content_type="application/json", headers=sent
+        )
+
+    return send
+
+
+@pytest.fixture
+def create_home(post: SandboxPost) -> Callable[..., dict[str, Any]]:
+    """Create a home in the sandbox and return its answer; fields override VALID_HOME."""
+
+    def create(**fields: Any) -> dict[str, Any]:
+        response = post("homes/create", {**VALID_HOME, **fields})
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    return create
