@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 from urllib3.exceptions import MaxRetryError, ProtocolError, ReadTimeoutError
 
 from onboarding.wattshift.errors import (
@@ -134,6 +135,7 @@ class WattShiftClient:
 
     # Endpoints ---------------------------------------------------------------------------
 
+    @sensitive_variables("answer", "token")
     def generate_session_token(self) -> str:
         """Mint a new session token with the API key (onboarding/session-token/generate)."""
         answer = self._post(
@@ -221,6 +223,8 @@ class WattShiftClient:
 
     # The wire ----------------------------------------------------------------------------
 
+    # Error reports (Django's debug page, AdminEmailHandler) must not show the token locals.
+    @sensitive_variables("token", "fresh")
     def _post(self, call: _Call, body: Mapping[str, Any], *, empty_ok: bool = False) -> Any:
         """POST and return the decoded JSON answer (None for an accepted empty body)."""
         use_token = call.use_token and self.auth == AUTH_SESSION_TOKEN
@@ -234,6 +238,7 @@ class WattShiftClient:
         fresh = self._renew_token(token)
         return self._post_with_retries(call, body, fresh, empty_ok=empty_ok)
 
+    @sensitive_variables("token")
     def _post_with_retries(
         self, call: _Call, body: Mapping[str, Any], token: str | None, *, empty_ok: bool
     ) -> Any:
@@ -263,11 +268,13 @@ class WattShiftClient:
             self._sleep(pause)
         raise AssertionError("unreachable")  # pragma: no cover
 
+    @sensitive_variables("token")
     def _headers(self, token: str | None) -> dict[str, str]:
         if token is not None:
             return {"Authorization": f"Bearer {token}"}
         return {"x-ws-api-key": self._api_key}
 
+    @sensitive_variables("token")
     def _attempt(
         self,
         call: _Call,
@@ -353,6 +360,7 @@ class WattShiftClient:
                 self._token = self.generate_session_token()
             return self._token
 
+    @sensitive_variables("rejected")
     def _renew_token(self, rejected: str) -> str:
         with self._token_lock:
             # Another thread may already have replaced the rejected token.
@@ -362,6 +370,7 @@ class WattShiftClient:
 
     # Secrets-safe reporting --------------------------------------------------------------
 
+    @sensitive_variables("secret")
     def _redact(self, text: str) -> str:
         for secret in [self._api_key, *current_session_tokens()]:
             if secret and len(secret) >= 4:

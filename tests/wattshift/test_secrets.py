@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 import requests
 import responses
+from django.test import RequestFactory
+from django.views.debug import ExceptionReporter
 from pytest_django.fixtures import Settings
 
 from onboarding.logging import RedactSecrets
@@ -96,3 +98,25 @@ def test_the_log_filter_redacts_minted_tokens_and_the_configured_key(
     assert RedactSecrets().filter(record) is True
 
     assert record.getMessage() == "sent [redacted] with [redacted]"
+
+
+@pytest.mark.parametrize("auth", ["api-key", "session-token"])
+def test_error_reports_do_not_show_the_secrets(
+    upstream: responses.RequestsMock, auth: str, rf: RequestFactory
+) -> None:
+    client = WattShiftClient(base_url=BASE_URL, api_key=API_KEY, auth=auth, retries=0)
+    upstream.post(url("/v1/onboarding/session-token/generate"), json={"sessionToken": TOKEN})
+    upstream.post(url("/v1/utility/get"), status=400, json={"message": "nope"})
+
+    with pytest.raises(WattShiftError) as raised:
+        client.utilities_for_zip("95313")
+
+    # What Django's debug page and its error e-mails show: every frame with its locals.
+    reporter = ExceptionReporter(rf.get("/"), raised.type, raised.value, raised.value.__traceback__)
+    frames = reporter.get_traceback_data()["frames"]
+    assert any(name == "token" for frame in frames for name, _ in frame["vars"])
+    report = reporter.get_traceback_html()
+    assert "utilities_for_zip" in report
+    assert "Local vars" in report
+    assert API_KEY not in report
+    assert TOKEN not in report
