@@ -89,9 +89,24 @@ class Onboarding(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         permissions = [("support", "Support staff: see and resolve everyone's onboardings")]
+        constraints = [
+            # The AC type only means something for a home that has AC.
+            models.CheckConstraint(
+                condition=models.Q(ac_type="") | models.Q(has_ac=Answer.YES),
+                name="wizard_onboarding_ac_type_needs_ac",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(solar_size_kw__isnull=True) | models.Q(solar_size_kw__gt=0),
+                name="wizard_onboarding_solar_size_positive",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.home_name or str(_("Unnamed home"))
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
 
 
 class Event(models.Model):
