@@ -3,8 +3,18 @@
 import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
+from pytest_django.fixtures import Settings
 
 from onboarding.accounts.roles import SUPPORT_GROUP
+
+# The submission tests' finished draft and mocked WattShift API (ready_onboarding, wattshift_api).
+pytest_plugins = ["tests.wizard.submission_fixtures"]
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Settings) -> None:
+    """Slow hashing protects real passwords, not test users; it only slows every test down."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

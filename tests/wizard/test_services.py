@@ -1,0 +1,621 @@
+"""The submission service: exactly one home, solar only when needed, honest about unknowns."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+import requests
+import responses
+from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.utils import timezone
+
+from onboarding.wattshift import client as wattshift_client
+from onboarding.wattshift.errors import WattShiftError
+from onboarding.wizard import services
+from onboarding.wizard.models import Answer, Event, Onboarding
+from tests.wizard.submission_fixtures import (
+    HOME_ID,
+    add_created,
+    add_price_signal,
+    add_solar_ok,
+    body_of,
+    calls_to,
+    listed_home,
+    make_onboarding,
+    url,
+)
+
+Status = Onboarding.Status
+SolarStatus = Onboarding.SolarStatus
+
+# Each failure as the wattshift_api shows it, and whether a create it answered may have happened.
+CERTAINLY_NOT_CREATED = {
+    "connection refused": {"body": requests.ConnectionError("connection refused")},
+    "400 with a reason": {"status": 400, "json": {"message": "zipcode is not served"}},
+    "401 unauthorized": {"status": 401, "json": {"error": "bad key"}},
+    "403 forbidden": {"status": 403, "body": ""},
+}
+OUTCOME_UNKNOWN = {
+    "read timeout": {"body": requests.ReadTimeout("read timed out")},
+    "500 server error": {"status": 500, "body": "<html>oops</html>"},
+    "502 from a proxy": {"status": 502, "body": ""},
+    "200 not JSON": {"status": 200, "body": "<html>maintenance</html>"},
+    "200 without an id": {"status": 200, "json": {"ok": True}},
+}
+EVERY_FAILURE = {**CERTAINLY_NOT_CREATED, **OUTCOME_UNKNOWN}
+# solar/create's answer body is not read, so a 2xx without an id is a success there.
+SOLAR_FAILURES = {name: f for name, f in EVERY_FAILURE.items() if name != "200 without an id"}
+
+
+def answers(onboarding: Onboarding) -> dict[str, object]:
+    """Every answer column, to show a failure left the draft intact."""
+    fields = [
+        "zipcode",
+        "utility_id",
+        "utility_name",
+        "rate_plan_id",
+        "rate_plan_name",
+        "rate_plan_rate_id",
+        "home_name",
+        "has_ev_charger",
+        "has_electric_heater",
+        "has_smart_water_heater",
+        "has_electric_water_heater",
+        "has_ac",
+        "ac_type",
+        "has_solar",
+        "solar_size_kw",
+        "solar_net_metered",
+    ]
+    return {name: getattr(onboarding, name) for name in fields}
+
+
+def events(onboarding: Onboarding) -> list[tuple[str, str]]:
+    return [(event.action, event.outcome) for event in onboarding.events.all()]
+
+
+# The happy paths ------------------------------------------------------------------------------
+
+
+def test_with_solar_creates_the_home_then_adds_solar_with_documented_json(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    add_created(wattshift_api)
+    add_solar_ok(wattshift_api)
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.COMPLETE
+    assert result.home_id == HOME_ID
+    assert result.solar_status == SolarStatus.ADDED
+    assert result.submitted_by == installer
+    assert result.submitted_at is not None
+    assert result.last_error == ""
+    [create] = calls_to(wattshift_api, "homes/create")
+    assert body_of(create) == {
+        "name": "Maple House",
+        "zipcode": "95313",
+        "utilityId": "14328",
+        "ratePlanId": "66d811ce52c6fe40859130e8",
+        "hasEvCharger": True,
+        "hasElectricHeater": False,
+        "hasSmartWaterHeater": None,
+        "hasAC": True,
+        "acType": "central",
+    }
+    assert "hasElectricWaterHeater" not in body_of(create)  # unanswered: omitted
+    [solar] = calls_to(wattshift_api, "homes/solar/create")
+    assert body_of(solar) == {"homeId": HOME_ID, "solarSystemSizeKw": 7.6, "isNonNetMetered": False}
+    assert [call.request.url for call in wattshift_api.calls] == [
+        url("homes/create"),
+        url("homes/solar/create"),
+    ]
+    assert events(result) == [
+        ("submit", "claimed"),
+        ("homes/create", "succeeded"),
+        ("homes/solar/create", "succeeded"),
+    ]
+    assert {event.by for event in result.events.all()} == {installer}
+
+
+def test_without_solar_only_creates_the_home(
+    installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    onboarding = make_onboarding(
+        installer,
+        has_solar=False,
+        solar_size_kw=None,
+        solar_net_metered=None,
+        has_ac=Answer.NO,
+        ac_type="",
+        has_ev_charger="",
+        has_electric_heater="",
+        has_smart_water_heater="",
+    )
+    add_created(wattshift_api)
+
+    result = services.submit_onboarding(onboarding=onboarding, by=installer)
+
+    assert result.status == Status.COMPLETE
+    assert result.solar_status == SolarStatus.NOT_NEEDED
+    [create] = calls_to(wattshift_api, "homes/create")
+    # AC answered No: no acType; unanswered questions: not in the body at all.
+    assert body_of(create) == {
+        "name": "Maple House",
+        "zipcode": "95313",
+        "utilityId": "14328",
+        "ratePlanId": "66d811ce52c6fe40859130e8",
+        "hasAC": False,
+    }
+    assert calls_to(wattshift_api, "homes/solar/create") == []
+
+
+def test_a_leading_zero_zip_and_a_whole_kw_not_net_metered_keep_their_types(
+    installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    onboarding = make_onboarding(
+        installer, zipcode="02139", solar_size_kw=Decimal("5.00"), solar_net_metered=False
+    )
+    add_created(wattshift_api)
+    add_solar_ok(wattshift_api)
+
+    services.submit_onboarding(onboarding=onboarding, by=installer)
+
+    assert body_of(calls_to(wattshift_api, "homes/create")[0])["zipcode"] == "02139"
+    solar = body_of(calls_to(wattshift_api, "homes/solar/create")[0])
+    assert solar == {"homeId": HOME_ID, "solarSystemSizeKw": 5, "isNonNetMetered": True}
+    assert type(solar["solarSystemSizeKw"]) is int
+
+
+def test_an_incomplete_draft_is_not_sent(
+    installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    onboarding = make_onboarding(installer, rate_plan_id="", has_solar=None)
+
+    with pytest.raises(services.OnboardingNotReady) as raised:
+        services.submit_onboarding(onboarding=onboarding, by=installer)
+
+    assert raised.value.missing == ["rate_plan_id", "has_solar"]
+    assert len(wattshift_api.calls) == 0
+    onboarding.refresh_from_db()
+    assert onboarding.status == Status.DRAFT
+
+
+# Exactly once ---------------------------------------------------------------------------------
+
+
+def test_submitting_twice_creates_one_home(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    add_created(wattshift_api)
+    add_solar_ok(wattshift_api)
+
+    first = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    stale_copy = Onboarding.objects.get(pk=ready_onboarding.pk)
+    second = services.submit_onboarding(onboarding=stale_copy, by=installer)
+
+    assert first.status == second.status == Status.COMPLETE
+    assert len(calls_to(wattshift_api, "homes/create")) == 1
+    assert len(calls_to(wattshift_api, "homes/solar/create")) == 1
+
+
+def test_a_stale_copy_that_still_says_draft_cannot_claim_the_row_again(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    """Two tabs loaded the draft; the first submits; the second's in-memory copy says draft."""
+    add_created(wattshift_api)
+    add_solar_ok(wattshift_api)
+    second_tab = Onboarding.objects.get(pk=ready_onboarding.pk)
+    services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    assert second_tab.status == Status.DRAFT
+
+    result = services.submit_onboarding(onboarding=second_tab, by=installer)
+
+    assert result.status == Status.COMPLETE
+    assert len(calls_to(wattshift_api, "homes/create")) == 1
+
+
+def test_while_another_submission_holds_the_row_nothing_is_sent(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    Onboarding.objects.filter(pk=ready_onboarding.pk).update(status=Status.SUBMITTING)
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.SUBMITTING
+    assert len(wattshift_api.calls) == 0
+
+
+# Failures of homes/create ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("failure", CERTAINLY_NOT_CREATED.values(), ids=CERTAINLY_NOT_CREATED)
+def test_a_create_that_certainly_failed_returns_the_intact_draft_with_the_reason(
+    ready_onboarding: Onboarding,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+    failure: dict[str, object],
+) -> None:
+    before = answers(ready_onboarding)
+    wattshift_api.add(responses.POST, url("homes/create"), **failure)
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.DRAFT
+    assert answers(result) == before
+    assert result.home_id == ""
+    assert result.last_error
+    assert "test-key-not-secret-1234" not in result.last_error
+    assert len(wattshift_api.calls) == 1  # no homes/list, no solar: nothing was created
+    assert events(result)[-1] == ("homes/create", "failed")
+
+
+def test_a_rejected_create_shows_the_upstream_reason(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(
+        responses.POST, url("homes/create"), status=400, json={"message": "zipcode is not served"}
+    )
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert "zipcode is not served" in result.last_error
+    assert "HTTP 400" in result.events.last().detail
+
+
+def test_after_a_certain_failure_the_retry_creates_the_home(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/create"), body=requests.ConnectionError("refused"))
+    add_created(wattshift_api)
+    add_solar_ok(wattshift_api)
+
+    services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.COMPLETE
+    assert result.last_error == ""
+    assert len(calls_to(wattshift_api, "homes/create")) == 2
+
+
+@pytest.mark.parametrize("failure", OUTCOME_UNKNOWN.values(), ids=OUTCOME_UNKNOWN)
+def test_an_unknown_outcome_needs_attention_and_is_never_resent(
+    ready_onboarding: Onboarding,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+    failure: dict[str, object],
+) -> None:
+    before = answers(ready_onboarding)
+    wattshift_api.add(responses.POST, url("homes/create"), **failure)
+    wattshift_api.add(responses.POST, url("homes/list"), status=503)
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.NEEDS_ATTENTION
+    assert answers(result) == before
+    assert "will not be sent again automatically" in result.last_error
+    assert ("homes/create", "unknown") in events(result)
+    assert events(result)[-2:] == [("homes/list", "failed"), ("reconcile", "skipped")]
+
+    again = services.submit_onboarding(onboarding=result, by=installer)
+
+    assert again.status == Status.NEEDS_ATTENTION
+    assert len(calls_to(wattshift_api, "homes/create")) == 1
+
+
+def test_an_unexpected_error_after_sending_needs_attention_and_is_raised(
+    ready_onboarding: Onboarding,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def broken(self: object, details: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(wattshift_client.WattShiftClient, "create_home", broken)
+
+    with pytest.raises(RuntimeError):
+        services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    ready_onboarding.refresh_from_db()
+    assert ready_onboarding.status == Status.NEEDS_ATTENTION
+    assert events(ready_onboarding)[-1] == ("homes/create", "unknown")
+
+
+# Reconciling with homes/list ------------------------------------------------------------------
+
+
+def test_exactly_one_matching_home_is_adopted_and_solar_added(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
+    wattshift_api.add(
+        responses.POST,
+        url("homes/list"),
+        json=[
+            listed_home(ready_onboarding, "ws_home_found", name="  maple house "),
+            listed_home(ready_onboarding, "ws_home_other_zip", zipcode="95314"),
+            listed_home(
+                ready_onboarding, "ws_home_other_plan", ratePlanId="662955dff338bcedec0dbfe7"
+            ),
+            listed_home(ready_onboarding, "ws_home_other_name", name="Oak House"),
+        ],
+    )
+    add_solar_ok(wattshift_api, "ws_home_found")
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.COMPLETE
+    assert result.home_id == "ws_home_found"
+    assert result.solar_status == SolarStatus.ADDED
+    assert len(calls_to(wattshift_api, "homes/create")) == 1
+    assert body_of(calls_to(wattshift_api, "homes/solar/create")[0])["homeId"] == "ws_home_found"
+    assert ("reconcile", "adopted") in events(result)
+
+
+def test_no_matching_home_means_safe_to_retry(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/create"), status=500)
+    wattshift_api.add(
+        responses.POST,
+        url("homes/list"),
+        json=[listed_home(ready_onboarding, "x", name="Oak House")],
+    )
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.DRAFT
+    assert "safe to try again" in result.last_error
+    assert result.home_id == ""
+    assert events(result)[-1] == ("reconcile", "not_found")
+    assert len(calls_to(wattshift_api, "homes/create")) == 1  # not re-sent by itself
+
+
+def test_several_matching_homes_are_left_to_support(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
+    wattshift_api.add(
+        responses.POST,
+        url("homes/list"),
+        json={
+            "homes": [
+                listed_home(ready_onboarding, "ws_home_a"),
+                listed_home(ready_onboarding, "ws_home_b"),
+            ]
+        },
+    )
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.NEEDS_ATTENTION
+    assert result.home_id == ""
+    last = result.events.last()
+    assert (last.action, last.outcome) == ("reconcile", "several")
+    assert "ws_home_a" in last.detail
+    assert "ws_home_b" in last.detail
+
+
+@pytest.mark.parametrize("failure", EVERY_FAILURE.values(), ids=EVERY_FAILURE)
+def test_when_homes_list_fails_it_keeps_needing_attention(
+    ready_onboarding: Onboarding,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+    failure: dict[str, object],
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
+    wattshift_api.add(responses.POST, url("homes/list"), **failure)
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.NEEDS_ATTENTION
+    assert result.home_id == ""
+    assert events(result)[-1] == ("reconcile", "skipped")
+    assert len(calls_to(wattshift_api, "homes/create")) == 1
+
+
+def test_a_home_already_recorded_on_another_onboarding_is_not_adopted(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    """Two onboardings for one customer: the other's home must not be taken for this one."""
+    make_onboarding(installer, status=Status.COMPLETE, home_id="ws_home_theirs")
+    wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
+    wattshift_api.add(
+        responses.POST, url("homes/list"), json=[listed_home(ready_onboarding, "ws_home_theirs")]
+    )
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.DRAFT
+    assert result.home_id == ""
+
+
+def test_reconcile_does_nothing_unless_attention_is_needed(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    result = services.reconcile_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.DRAFT
+    assert len(wattshift_api.calls) == 0
+
+
+# Solar ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("failure", SOLAR_FAILURES.values(), ids=SOLAR_FAILURES)
+def test_when_solar_fails_the_home_is_kept_and_the_retry_only_adds_solar(
+    ready_onboarding: Onboarding,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+    failure: dict[str, object],
+) -> None:
+    add_created(wattshift_api)
+    wattshift_api.add(responses.POST, url("homes/solar/create"), **failure)
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.HOME_CREATED
+    assert result.home_id == HOME_ID
+    assert result.solar_status == SolarStatus.FAILED
+    assert result.last_error.startswith("The home was created, but adding solar failed")
+    assert events(result)[-1][0] == "homes/solar/create"
+
+    wattshift_api.replace(responses.POST, url("homes/solar/create"), json={"homeId": HOME_ID})
+    retried = services.submit_onboarding(onboarding=result, by=installer)
+
+    assert retried.status == Status.COMPLETE
+    assert retried.solar_status == SolarStatus.ADDED
+    assert retried.last_error == ""
+    assert len(calls_to(wattshift_api, "homes/create")) == 1
+    assert len(calls_to(wattshift_api, "homes/solar/create")) == 2
+
+
+# Support's manual resolution ------------------------------------------------------------------
+
+
+@pytest.fixture
+def needs_attention(installer: User) -> Onboarding:
+    return make_onboarding(
+        installer, status=Status.NEEDS_ATTENTION, solar_status=SolarStatus.PENDING
+    )
+
+
+def test_support_records_the_home_id_found_and_solar_is_added(
+    needs_attention: Onboarding, support_user: User, wattshift_api: responses.RequestsMock
+) -> None:
+    add_solar_ok(wattshift_api, "ws_home_found_by_hand")
+
+    result = services.resolve_with_home_id(
+        onboarding=needs_attention, home_id=" ws_home_found_by_hand ", by=support_user
+    )
+
+    assert result.status == Status.COMPLETE
+    assert result.home_id == "ws_home_found_by_hand"
+    event = result.events.get(action="resolve_with_home_id")
+    assert event.by == support_user
+    assert "ws_home_found_by_hand" in event.detail
+    assert calls_to(wattshift_api, "homes/create") == []
+
+
+def test_support_marks_it_safe_to_retry_and_the_next_submit_creates(
+    needs_attention: Onboarding,
+    support_user: User,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    result = services.mark_safe_to_retry(onboarding=needs_attention, by=support_user)
+
+    assert result.status == Status.DRAFT
+    assert result.events.get(action="mark_safe_to_retry").by == support_user
+    assert len(wattshift_api.calls) == 0
+
+    add_created(wattshift_api)
+    add_solar_ok(wattshift_api)
+    assert services.submit_onboarding(onboarding=result, by=installer).status == Status.COMPLETE
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.COMPLETE, Status.HOME_CREATED])
+def test_only_an_onboarding_that_needs_attention_can_be_resolved(
+    installer: User, support_user: User, status: str
+) -> None:
+    onboarding = make_onboarding(installer, status=status)
+
+    with pytest.raises(services.CannotResolve):
+        services.resolve_with_home_id(onboarding=onboarding, home_id="ws_home_x", by=support_user)
+    with pytest.raises(services.CannotResolve):
+        services.mark_safe_to_retry(onboarding=onboarding, by=support_user)
+    assert Event.objects.filter(onboarding=onboarding).count() == 0
+
+
+# A submission whose worker died ---------------------------------------------------------------
+
+
+def test_a_stale_claim_without_a_home_id_becomes_needs_attention(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    long_ago = timezone.now() - services.stale_after() - timedelta(seconds=1)
+    Onboarding.objects.filter(pk=ready_onboarding.pk).update(
+        status=Status.SUBMITTING, updated_at=long_ago
+    )
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.NEEDS_ATTENTION
+    assert events(result) == [("interrupted", "unknown")]
+    assert len(wattshift_api.calls) == 0
+
+
+def test_a_stale_claim_with_a_home_id_lets_solar_be_retried(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    long_ago = timezone.now() - services.stale_after() - timedelta(seconds=1)
+    Onboarding.objects.filter(pk=ready_onboarding.pk).update(
+        status=Status.SUBMITTING, home_id=HOME_ID, updated_at=long_ago
+    )
+    add_solar_ok(wattshift_api)
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.COMPLETE
+    assert calls_to(wattshift_api, "homes/create") == []
+    assert len(calls_to(wattshift_api, "homes/solar/create")) == 1
+
+
+# Price signal ---------------------------------------------------------------------------------
+
+
+def test_the_price_signal_is_cached_per_home(
+    installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    cache.clear()
+    onboarding = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
+    prices = add_price_signal(wattshift_api)
+
+    first = services.price_signal_for(onboarding=onboarding)
+    second = services.price_signal_for(onboarding=onboarding)
+
+    assert first == second
+    assert [float(price) for price in first.prices] == prices
+    assert len(wattshift_api.calls) == 1
+    assert events(onboarding) == [("price_signal", "succeeded")]
+
+
+@pytest.mark.parametrize("failure", EVERY_FAILURE.values(), ids=EVERY_FAILURE)
+def test_a_price_signal_failure_is_recorded_and_not_cached(
+    installer: User, wattshift_api: responses.RequestsMock, failure: dict[str, object]
+) -> None:
+    cache.clear()
+    onboarding = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
+    wattshift_api.add(responses.POST, url(f"homes/{HOME_ID}/price_signal"), **failure)
+
+    with pytest.raises(WattShiftError) as raised:
+        services.price_signal_for(onboarding=onboarding)
+
+    assert raised.value.message
+    assert events(onboarding)[-1][0] == "price_signal"
+    assert events(onboarding)[-1][1] in {"failed", "unknown"}
+    wattshift_api.replace(
+        responses.POST,
+        url(f"homes/{HOME_ID}/price_signal"),
+        json={"startTime": "2025-06-02T07:00:00Z", "priceSignal": [0.2] * 96},
+    )
+    assert len(services.price_signal_for(onboarding=onboarding).prices) == 96
+
+
+def test_no_event_carries_the_api_key(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(
+        responses.POST,
+        url("homes/create"),
+        status=400,
+        json={"message": "bad key test-key-not-secret-1234"},
+    )
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert "test-key-not-secret-1234" not in result.last_error
+    for event in result.events.all():
+        assert "test-key-not-secret-1234" not in event.detail
