@@ -55,6 +55,10 @@ class PriceChart:
     plot_bottom: int = HEIGHT - BOTTOM
 
     @property
+    def plot_height(self) -> int:
+        return self.plot_bottom - self.plot_top
+
+    @property
     def start(self) -> datetime:
         return self.intervals[0].start
 
@@ -131,7 +135,8 @@ def price_chart(signal: PriceSignal, *, tz: tzinfo) -> PriceChart | None:
     y_ticks = []
     value = bottom_price
     while value <= top_price + step / 2:
-        y_ticks.append(Tick(position=y(value), label=f"${value:.{decimals}f}"))
+        sign = "-" if value < 0 else ""
+        y_ticks.append(Tick(position=y(value), label=f"{sign}${abs(value):.{decimals}f}"))
         value = round(value + step, 6)
 
     return PriceChart(

@@ -506,7 +506,9 @@ def _move(onboarding: Onboarding, *, expected: list[str], to: str, **fields: obj
     )
     onboarding.refresh_from_db()
     if moved:
-        logger.info("onboarding %s: %s -> %s", onboarding.public_id, expected, to)
+        logger.info(
+            "onboarding %s: %s -> %s", onboarding.public_id, "|".join(map(str, expected)), to
+        )
     return bool(moved)
 
 

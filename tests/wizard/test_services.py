@@ -7,7 +7,6 @@ import pytest
 import requests
 import responses
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.utils import timezone
 
 from onboarding.wattshift import client as wattshift_client
@@ -569,7 +568,6 @@ def test_a_stale_claim_with_a_home_id_lets_solar_be_retried(
 def test_the_price_signal_is_cached_per_home(
     installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    cache.clear()
     onboarding = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
     prices = add_price_signal(wattshift_api)
 
@@ -586,7 +584,6 @@ def test_the_price_signal_is_cached_per_home(
 def test_a_price_signal_failure_is_recorded_and_not_cached(
     installer: User, wattshift_api: responses.RequestsMock, failure: dict[str, object]
 ) -> None:
-    cache.clear()
     onboarding = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
     wattshift_api.add(responses.POST, url(f"homes/{HOME_ID}/price_signal"), **failure)
 

@@ -1,0 +1,218 @@
+"""Submitting an onboarding, the home page it leads to, and support's resolve page."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from onboarding.accounts.roles import is_support
+from onboarding.wattshift import client as wattshift_client
+from onboarding.wattshift.errors import WattShiftError
+from onboarding.wizard import services
+from onboarding.wizard.charts import home_timezone, price_chart
+from onboarding.wizard.models import Answer, Onboarding
+from onboarding.wizard.selectors import get_onboarding_for
+from onboarding.wizard.submission_forms import MarkSafeToRetryForm, ResolveWithHomeIdForm
+
+Status = Onboarding.Status
+SolarStatus = Onboarding.SolarStatus
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    value: str
+
+
+@require_POST
+def submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Create the home. A repeat (double click, second tab) only shows the current state."""
+    onboarding = get_onboarding_for(request.user, public_id)
+    before = onboarding.status
+    try:
+        onboarding = services.submit_onboarding(onboarding=onboarding, by=request.user)
+    except services.OnboardingNotReady:
+        messages.error(request, _("Some answers are missing. Answer them, then create the home."))
+        return redirect("wizard:resume", public_id=onboarding.public_id)
+
+    home_page = redirect("wizard:home", public_id=onboarding.public_id)
+    if onboarding.status == Status.DRAFT:
+        # Check answers shows last_error above the button, with every answer still there.
+        return redirect("wizard:check", public_id=onboarding.public_id)
+    if before not in {Status.DRAFT, Status.HOME_CREATED}:
+        messages.info(request, _("This onboarding was already sent. Nothing was sent again."))
+    elif onboarding.status == Status.HOME_CREATED:
+        messages.error(request, onboarding.last_error)
+    return home_page
+
+
+def home(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The created home: confirmation after submitting, and its detail page afterwards."""
+    onboarding = get_onboarding_for(request.user, public_id)
+    if onboarding.status == Status.DRAFT:
+        return redirect("wizard:resume", public_id=onboarding.public_id)
+    context = {
+        "onboarding": onboarding,
+        "sent": sent_answers(onboarding),
+        "steps": step_results(onboarding),
+        "events": onboarding.events.select_related("by").all(),
+        "is_support": is_support(request.user),
+        "Status": Status,
+        "SolarStatus": SolarStatus,
+        **price_signal_context(onboarding),
+    }
+    return render(request, "wizard/home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def price_signal(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The price chart alone (GET, or POST to try again); without htmx, back to the page."""
+    onboarding = get_onboarding_for(request.user, public_id)
+    if not onboarding.home_id:
+        return redirect("wizard:home", public_id=onboarding.public_id)
+    if request.method == "POST" and not request.htmx:
+        return redirect(reverse("wizard:home", args=[onboarding.public_id]) + "#price-signal")
+    context = {"onboarding": onboarding, **price_signal_context(onboarding)}
+    return render(request, "wizard/home.html#price-signal", context)
+
+
+@require_http_methods(["GET", "POST"])
+def resolve(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Support decides what happened to a create whose outcome is unknown."""
+    onboarding = get_onboarding_for(request.user, public_id)
+    if not is_support(request.user):
+        raise PermissionDenied
+    home_id_form = ResolveWithHomeIdForm(onboarding=onboarding)
+    retry_form = MarkSafeToRetryForm()
+
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "home_id":
+                home_id_form = ResolveWithHomeIdForm(request.POST, onboarding=onboarding)
+                if home_id_form.is_valid():
+                    services.resolve_with_home_id(
+                        onboarding=onboarding,
+                        home_id=home_id_form.cleaned_data["home_id"],
+                        by=request.user,
+                    )
+                    messages.success(request, _("The home id was recorded."))
+                    return redirect("wizard:home", public_id=onboarding.public_id)
+            elif action == "retry":
+                retry_form = MarkSafeToRetryForm(request.POST)
+                if retry_form.is_valid():
+                    services.mark_safe_to_retry(onboarding=onboarding, by=request.user)
+                    messages.success(
+                        request, _("Marked safe to retry. The draft can be sent again.")
+                    )
+                    return redirect("wizard:check", public_id=onboarding.public_id)
+            elif action == "reconcile":
+                services.reconcile_onboarding(onboarding=onboarding, by=request.user)
+                if onboarding.status == Status.DRAFT:
+                    messages.success(request, onboarding.last_error)
+                    return redirect("wizard:check", public_id=onboarding.public_id)
+                if onboarding.status == Status.NEEDS_ATTENTION:
+                    messages.warning(
+                        request, _("Still not sure: see the latest entries in the history.")
+                    )
+                    return redirect("wizard:resolve", public_id=onboarding.public_id)
+                return redirect("wizard:home", public_id=onboarding.public_id)
+        except services.CannotResolve as error:
+            messages.info(request, str(error))
+            return redirect("wizard:home", public_id=onboarding.public_id)
+
+    context = {
+        "onboarding": onboarding,
+        "home_id_form": home_id_form,
+        "retry_form": retry_form,
+        "events": onboarding.events.select_related("by").all(),
+        "sent": sent_answers(onboarding),
+        "needs_attention": onboarding.status == Status.NEEDS_ATTENTION,
+        "form": home_id_form if home_id_form.errors else retry_form,
+        **candidates_context(onboarding),
+    }
+    return render(request, "wizard/resolve.html", context)
+
+
+def price_signal_context(onboarding: Onboarding) -> dict[str, object]:
+    """The chart, or the reason it is missing; the page is shown either way."""
+    if not onboarding.home_id:
+        return {"chart": None, "price_error": ""}
+    try:
+        signal = services.price_signal_for(onboarding=onboarding)
+    except WattShiftError as error:
+        return {"chart": None, "price_error": error.message}
+    tz = home_timezone(onboarding.zipcode)
+    return {"chart": price_chart(signal, tz=tz), "chart_tz": tz, "price_error": ""}
+
+
+def candidates_context(onboarding: Onboarding) -> dict[str, object]:
+    """What homes/list shows for this home: exact matches and near ones (same name or ZIP)."""
+    if onboarding.status != Status.NEEDS_ATTENTION:
+        return {"candidates": [], "near": [], "list_error": ""}
+    try:
+        homes = wattshift_client.get_client().list_homes()
+    except WattShiftError as error:
+        return {"candidates": [], "near": [], "list_error": error.message}
+    candidates = services.matching_homes(onboarding=onboarding, homes=homes)
+    name = onboarding.home_name.strip().casefold()
+    near = [
+        home
+        for home in homes
+        if home not in candidates
+        and (home.zipcode == onboarding.zipcode or home.name.strip().casefold() == name)
+    ][:50]
+    return {"candidates": candidates, "near": near, "list_error": ""}
+
+
+def sent_answers(onboarding: Onboarding) -> list[Row]:
+    """What was sent to WattShift, as the installer answered it."""
+    not_provided = _("Not provided")
+
+    def answer(value: str) -> str:
+        return str(Answer(value).label) if value else not_provided
+
+    rows = [
+        Row(_("Home name"), onboarding.home_name),
+        Row(_("ZIP code"), onboarding.zipcode),
+        Row(_("Utility"), f"{onboarding.utility_name} ({onboarding.utility_id})"),
+        Row(_("Rate plan"), onboarding.rate_plan_name),
+        Row(_("Rate plan rateID"), onboarding.rate_plan_rate_id or not_provided),
+        Row(_("Rate plan id"), onboarding.rate_plan_id),
+        Row(_("EV charger"), answer(onboarding.has_ev_charger)),
+        Row(_("Electric heater"), answer(onboarding.has_electric_heater)),
+        Row(_("Smart water heater"), answer(onboarding.has_smart_water_heater)),
+        Row(_("Electric water heater"), answer(onboarding.has_electric_water_heater)),
+        Row(_("Air conditioning"), answer(onboarding.has_ac)),
+    ]
+    if onboarding.has_ac == Answer.YES:
+        rows.append(Row(_("AC type"), onboarding.get_ac_type_display() or not_provided))
+    if onboarding.has_solar:
+        rows.append(Row(_("Solar"), _("%(kw)s kW") % {"kw": onboarding.solar_size_kw}))
+        rows.append(Row(_("Net metered"), _("Yes") if onboarding.solar_net_metered else _("No")))
+    else:
+        rows.append(Row(_("Solar"), _("No")))
+    return rows
+
+
+def step_results(onboarding: Onboarding) -> list[Row]:
+    """The result of each API step, in words."""
+    if onboarding.home_id:
+        created = _("Created: %(id)s") % {"id": onboarding.home_id}
+    elif onboarding.status == Status.SUBMITTING:
+        created = _("In progress")
+    else:
+        created = _("Not confirmed: WattShift did not give a clear answer")
+    solar = {
+        SolarStatus.NOT_NEEDED: _("Not needed: the home has no solar panels"),
+        SolarStatus.PENDING: _("Not sent yet"),
+        SolarStatus.ADDED: _("Added"),
+        SolarStatus.FAILED: _("Failed"),
+    }[SolarStatus(onboarding.solar_status)]
+    return [Row(_("Create home"), created), Row(_("Add solar"), solar)]

@@ -1,0 +1,263 @@
+"""The home page: confirmation, what was sent, each API step, and the price chart."""
+
+import re
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import pytest
+import responses
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from onboarding.wattshift.types import PriceSignal
+from onboarding.wizard.charts import home_timezone, peak_window, price_chart
+from onboarding.wizard.models import Event, Onboarding
+from tests.wizard.submission_fixtures import HOME_ID, add_price_signal, make_onboarding, url
+
+Status = Onboarding.Status
+SolarStatus = Onboarding.SolarStatus
+PRICE_SIGNAL = url(f"homes/{HOME_ID}/price_signal")
+
+
+@pytest.fixture
+def created(installer: User) -> Onboarding:
+    onboarding = make_onboarding(
+        installer, status=Status.COMPLETE, home_id=HOME_ID, solar_status=SolarStatus.ADDED
+    )
+    Event.objects.create(
+        onboarding=onboarding, action="homes/create", outcome="succeeded", by=installer
+    )
+    Event.objects.create(
+        onboarding=onboarding, action="homes/solar/create", outcome="succeeded", by=installer
+    )
+    return onboarding
+
+
+def home_url(onboarding: Onboarding) -> str:
+    return reverse("wizard:home", args=[onboarding.public_id])
+
+
+def price_url(onboarding: Onboarding) -> str:
+    return reverse("wizard:price_signal", args=[onboarding.public_id])
+
+
+def test_the_home_page_shows_the_id_the_plan_and_a_price_chart(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    add_price_signal(wattshift_api)
+
+    response = installer_client.get(home_url(created))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert '<h1 class="panel__title">Home created</h1>' in page
+    assert f'<strong class="reference" id="home-id">{HOME_ID}</strong>' in page
+    assert "E-6" in page
+    assert "PGE-E-6" in page  # the plan's rateID
+    assert "66d811ce52c6fe40859130e8" in page
+    assert "Pacific Gas &amp; Electric (14328)" in page
+    assert "Not provided" in page  # the unanswered electric water heater
+    assert re.search(r'<svg class="chart"[^>]*role="img"', page)
+    assert '<title id="price-chart-title">' in page
+    assert '<desc id="price-chart-desc">' in page
+    assert "Added" in page  # the solar step's result
+
+
+def test_the_chart_summary_gives_lowest_highest_and_peak_window_in_local_time(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    add_price_signal(wattshift_api)
+
+    page = installer_client.get(home_url(created)).content.decode()
+
+    assert "$0.210 per kWh" in page
+    assert "$0.480 per kWh" in page
+    assert "4:00 PM \u2013 9:00 PM" in page  # 95313 is in California: UTC 23:00 is 4 PM PDT
+    assert "America/Los_Angeles" in page
+
+
+def test_the_copy_button_is_progressive_enhancement_and_no_inline_script(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    add_price_signal(wattshift_api)
+
+    page = installer_client.get(home_url(created)).content.decode()
+
+    assert re.search(r'<button type="button"[^>]*data-copy="home-id"[^>]*hidden>', page)
+    assert re.findall(r"<script(?![^>]*\ssrc=)[^>]*>", page) == []
+
+
+def test_the_price_signal_is_fetched_once_per_cache_window(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    add_price_signal(wattshift_api)
+
+    installer_client.get(home_url(created))
+    installer_client.get(home_url(created))
+
+    assert len(wattshift_api.calls) == 1
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [{"status": 503}, {"status": 200, "body": "not json"}, {"status": 404, "json": {}}],
+    ids=["503", "not json", "404"],
+)
+def test_when_prices_cannot_be_fetched_the_home_is_still_shown_with_a_retry(
+    installer_client: Client,
+    created: Onboarding,
+    wattshift_api: responses.RequestsMock,
+    failure: dict[str, object],
+) -> None:
+    wattshift_api.add(responses.POST, PRICE_SIGNAL, **failure)
+
+    response = installer_client.get(home_url(created))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert HOME_ID in page
+    assert "could not be fetched" in page
+    assert '<svg class="chart"' not in page
+    assert f'action="{price_url(created)}"' in page
+    assert ">Try again</button>" in page
+
+
+def test_try_again_without_javascript_fetches_again_on_the_home_page(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, PRICE_SIGNAL, status=503)
+    installer_client.get(home_url(created))
+    wattshift_api.replace(responses.POST, PRICE_SIGNAL, json=_older_shape())
+
+    response = installer_client.post(price_url(created), follow=True)
+
+    assert response.redirect_chain == [(home_url(created) + "#price-signal", 302)]
+    assert '<svg class="chart"' in response.content.decode()
+
+
+def test_try_again_with_htmx_swaps_only_the_chart(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, PRICE_SIGNAL, json=_older_shape())
+
+    response = installer_client.post(price_url(created), headers={"HX-Request": "true"})
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert page.lstrip().startswith('<section id="price-signal"')
+    assert '<svg class="chart"' in page
+    assert "<html" not in page
+
+
+def test_the_partial_can_be_fetched_with_get(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    add_price_signal(wattshift_api)
+
+    response = installer_client.get(price_url(created))
+
+    assert response.content.decode().lstrip().startswith('<section id="price-signal"')
+
+
+def test_someone_elses_price_signal_is_not_found(
+    installer_client: Client, other_installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    theirs = make_onboarding(other_installer, status=Status.COMPLETE, home_id=HOME_ID)
+
+    assert installer_client.get(price_url(theirs)).status_code == 404
+    assert installer_client.post(price_url(theirs)).status_code == 404
+    assert len(wattshift_api.calls) == 0
+
+
+def test_a_draft_has_no_home_page_yet(
+    installer_client: Client, ready_onboarding: Onboarding
+) -> None:
+    response = installer_client.get(home_url(ready_onboarding))
+
+    assert response["Location"] == reverse("wizard:resume", args=[ready_onboarding.public_id])
+
+
+def test_home_created_without_solar_shows_the_retry_and_the_chart(
+    installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    onboarding = make_onboarding(
+        installer,
+        status=Status.HOME_CREATED,
+        home_id=HOME_ID,
+        solar_status=SolarStatus.FAILED,
+        last_error="The home was created, but adding solar failed: no answer.",
+    )
+    add_price_signal(wattshift_api)
+
+    page = installer_client.get(home_url(onboarding)).content.decode()
+
+    assert "Home created" in page
+    assert "adding solar failed" in page
+    assert "Try adding solar again" in page
+    assert "Failed" in page
+    assert '<svg class="chart"' in page
+
+
+def test_needs_attention_shows_no_chart_and_calls_nothing(
+    installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    onboarding = make_onboarding(installer, status=Status.NEEDS_ATTENTION)
+
+    page = installer_client.get(home_url(onboarding)).content.decode()
+
+    assert "We could not confirm the home was created" in page
+    assert "price-signal" not in page
+    assert len(wattshift_api.calls) == 0
+
+
+# The chart's geometry ---------------------------------------------------------------------
+
+
+def _older_shape() -> dict[str, object]:
+    return {"startTime": "2025-06-02T07:00:00Z", "priceSignal": [0.2] * 48 + [0.3] * 48}
+
+
+def _signal(prices: list[str], start: datetime | None = None) -> PriceSignal:
+    return PriceSignal(
+        start=start or datetime(2025, 6, 2, 7, tzinfo=UTC),
+        interval=timedelta(minutes=15),
+        prices=tuple(Decimal(price) for price in prices),
+    )
+
+
+def test_the_peak_window_is_the_contiguous_run_of_the_highest_prices() -> None:
+    pacific = ZoneInfo("America/Los_Angeles")
+    chart = price_chart(
+        _signal(["0.10"] * 8 + ["0.40"] * 4 + ["0.20"] * 8 + ["0.50", "0.49"] * 3 + ["0.1"] * 2),
+        tz=pacific,
+    )
+
+    assert chart is not None
+    assert chart.lowest.price == Decimal("0.10")
+    assert chart.highest.price == Decimal("0.50")
+    assert chart.peak is not None
+    assert chart.peak.start == datetime(2025, 6, 2, 5, 0, tzinfo=pacific)
+    assert chart.peak.end == datetime(2025, 6, 2, 6, 30, tzinfo=pacific)
+    assert chart.peak.price == Decimal("0.495")
+
+
+def test_flat_prices_have_no_peak_and_no_prices_have_no_chart() -> None:
+    assert peak_window(price_chart(_signal(["0.3"] * 96), tz=UTC).intervals) is None
+    assert price_chart(_signal([]), tz=UTC) is None
+
+
+def test_negative_prices_stay_inside_the_plot() -> None:
+    chart = price_chart(_signal(["-0.05"] * 4 + ["0.25"] * 4), tz=UTC)
+
+    assert chart is not None
+    ys = [float(y) for y in re.findall(r"[,V](-?[\d.]+)", chart.line_path)]
+    assert len(ys) == 2
+    assert all(chart.plot_top <= y <= chart.plot_bottom for y in ys)
+    assert chart.y_ticks[0].label == "-$0.10"
+
+
+def test_the_home_time_zone_comes_from_the_zip_code() -> None:
+    assert str(home_timezone("02139")) == "America/New_York"
+    assert str(home_timezone("95313")) == "America/Los_Angeles"

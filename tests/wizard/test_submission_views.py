@@ -1,0 +1,384 @@
+"""The Create home button and support's resolve page, through the test client."""
+
+import pytest
+import requests
+import responses
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from onboarding.wizard.models import Event, Onboarding
+from tests.wizard.submission_fixtures import (
+    HOME_ID,
+    add_created,
+    add_price_signal,
+    add_solar_ok,
+    calls_to,
+    listed_home,
+    make_onboarding,
+    url,
+)
+
+Status = Onboarding.Status
+SolarStatus = Onboarding.SolarStatus
+
+
+def submit_url(onboarding: Onboarding) -> str:
+    return reverse("wizard:submit", args=[onboarding.public_id])
+
+
+def home_url(onboarding: Onboarding) -> str:
+    return reverse("wizard:home", args=[onboarding.public_id])
+
+
+def resolve_url(onboarding: Onboarding) -> str:
+    return reverse("wizard:resolve", args=[onboarding.public_id])
+
+
+def check_url(onboarding: Onboarding) -> str:
+    return reverse("wizard:check", args=[onboarding.public_id])
+
+
+# Submit ---------------------------------------------------------------------------------------
+
+
+def test_create_home_leads_to_the_home_page(
+    installer_client: Client,
+    ready_onboarding: Onboarding,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    add_created(wattshift_api)
+    add_solar_ok(wattshift_api)
+    add_price_signal(wattshift_api)
+
+    response = installer_client.post(submit_url(ready_onboarding), follow=True)
+
+    assert response.redirect_chain == [(home_url(ready_onboarding), 302)]
+    assert response.status_code == 200
+    assert HOME_ID in response.content.decode()
+    ready_onboarding.refresh_from_db()
+    assert ready_onboarding.status == Status.COMPLETE
+
+
+def test_submit_is_post_only(installer_client: Client, ready_onboarding: Onboarding) -> None:
+    response = installer_client.get(submit_url(ready_onboarding))
+
+    assert response.status_code == 405
+    ready_onboarding.refresh_from_db()
+    assert ready_onboarding.status == Status.DRAFT
+
+
+def test_a_double_post_creates_one_home_and_shows_the_current_state(
+    installer_client: Client,
+    ready_onboarding: Onboarding,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    add_created(wattshift_api)
+    add_solar_ok(wattshift_api)
+    add_price_signal(wattshift_api)
+
+    first = installer_client.post(submit_url(ready_onboarding))
+    second = installer_client.post(submit_url(ready_onboarding), follow=True)
+
+    assert first["Location"] == home_url(ready_onboarding)
+    assert second.redirect_chain == [(home_url(ready_onboarding), 302)]
+    assert "Nothing was sent again" in second.content.decode()
+    assert len(calls_to(wattshift_api, "homes/create")) == 1
+    assert len(calls_to(wattshift_api, "homes/solar/create")) == 1
+
+
+def test_a_post_while_another_is_in_flight_shows_it_is_being_created(
+    installer_client: Client,
+    ready_onboarding: Onboarding,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    Onboarding.objects.filter(pk=ready_onboarding.pk).update(status=Status.SUBMITTING)
+
+    response = installer_client.post(submit_url(ready_onboarding), follow=True)
+
+    assert response.redirect_chain == [(home_url(ready_onboarding), 302)]
+    assert "The home is being created" in response.content.decode()
+    assert len(wattshift_api.calls) == 0
+
+
+def test_someone_elses_onboarding_is_not_found(
+    installer_client: Client,
+    other_installer: User,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    theirs = make_onboarding(other_installer)
+
+    assert installer_client.post(submit_url(theirs)).status_code == 404
+    assert installer_client.get(home_url(theirs)).status_code == 404
+    assert len(wattshift_api.calls) == 0
+    theirs.refresh_from_db()
+    assert theirs.status == Status.DRAFT
+
+
+def test_support_may_submit_anyones_onboarding(
+    support_client: Client,
+    support_user: User,
+    ready_onboarding: Onboarding,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    add_created(wattshift_api)
+    add_solar_ok(wattshift_api)
+
+    response = support_client.post(submit_url(ready_onboarding))
+
+    assert response["Location"] == home_url(ready_onboarding)
+    ready_onboarding.refresh_from_db()
+    assert ready_onboarding.submitted_by == support_user
+
+
+def test_a_failed_create_goes_back_to_check_answers_with_the_reason_and_answers(
+    installer_client: Client,
+    ready_onboarding: Onboarding,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/create"), body=requests.ConnectionError("no"))
+
+    response = installer_client.post(submit_url(ready_onboarding), follow=True)
+
+    assert response.redirect_chain == [(check_url(ready_onboarding), 302)]
+    page = response.content.decode()
+    assert "Could not reach the WattShift service" in page
+    assert "Maple House" in page
+    assert "E-6" in page
+
+
+def test_an_incomplete_draft_goes_back_to_the_first_unanswered_step(
+    installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    onboarding = make_onboarding(installer, home_name="", has_solar=None)
+
+    response = installer_client.post(submit_url(onboarding))
+
+    assert response["Location"] == reverse("wizard:resume", args=[onboarding.public_id])
+    assert len(wattshift_api.calls) == 0
+
+
+def test_an_unknown_outcome_shows_needs_attention_and_support_will_resolve(
+    installer_client: Client,
+    ready_onboarding: Onboarding,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
+    wattshift_api.add(responses.POST, url("homes/list"), status=503)
+
+    response = installer_client.post(submit_url(ready_onboarding), follow=True)
+
+    page = response.content.decode()
+    assert response.redirect_chain == [(home_url(ready_onboarding), 302)]
+    assert "We could not confirm the home was created" in page
+    assert "Support will check with WattShift" in page
+    assert "Resolve this onboarding" not in page  # installers cannot resolve
+    again = installer_client.post(submit_url(ready_onboarding), follow=True)
+    assert "We could not confirm the home was created" in again.content.decode()
+    assert len(calls_to(wattshift_api, "homes/create")) == 1
+
+
+def test_solar_failure_offers_a_retry_that_only_adds_solar(
+    installer_client: Client,
+    ready_onboarding: Onboarding,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    add_created(wattshift_api)
+    wattshift_api.add(responses.POST, url("homes/solar/create"), status=503)
+    add_price_signal(wattshift_api)
+
+    response = installer_client.post(submit_url(ready_onboarding), follow=True)
+
+    page = response.content.decode()
+    assert HOME_ID in page
+    assert "adding solar failed" in page
+    assert "Try adding solar again" in page
+
+    wattshift_api.replace(responses.POST, url("homes/solar/create"), json={"homeId": HOME_ID})
+    retried = installer_client.post(submit_url(ready_onboarding), follow=True)
+
+    assert "Try adding solar again" not in retried.content.decode()
+    ready_onboarding.refresh_from_db()
+    assert ready_onboarding.status == Status.COMPLETE
+    assert ready_onboarding.solar_status == SolarStatus.ADDED
+    assert len(calls_to(wattshift_api, "homes/create")) == 1
+
+
+# Resolve --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stuck(installer: User) -> Onboarding:
+    onboarding = make_onboarding(
+        installer,
+        status=Status.NEEDS_ATTENTION,
+        solar_status=SolarStatus.PENDING,
+        last_error="The WattShift service did not answer in time.",
+    )
+    Event.objects.create(onboarding=onboarding, action="homes/create", outcome="unknown")
+    return onboarding
+
+
+def test_installers_cannot_open_the_resolve_page(
+    installer_client: Client, stuck: Onboarding, other_installer: User
+) -> None:
+    assert installer_client.get(resolve_url(stuck)).status_code == 403
+    assert installer_client.post(resolve_url(stuck), {"action": "retry"}).status_code == 403
+    theirs = make_onboarding(other_installer, status=Status.NEEDS_ATTENTION)
+    assert installer_client.get(resolve_url(theirs)).status_code == 404
+
+
+def test_support_sees_the_history_and_the_matching_homes(
+    support_client: Client, stuck: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(
+        responses.POST,
+        url("homes/list"),
+        json=[
+            listed_home(stuck, "ws_home_match"),
+            listed_home(stuck, "ws_home_same_zip", name="Oak House"),
+            listed_home(stuck, "ws_home_elsewhere", name="Pine", zipcode="10001"),
+        ],
+    )
+
+    response = support_client.get(resolve_url(stuck))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "ws_home_match" in page
+    assert "ws_home_same_zip" in page
+    assert "ws_home_elsewhere" not in page
+    assert "homes/create" in page  # the history
+    assert "Record this home id" in page
+    assert "Retry knowingly" in page
+    assert "Resolve this onboarding" in support_client.get(home_url(stuck)).content.decode()
+
+
+def test_support_sees_when_the_list_cannot_be_fetched(
+    support_client: Client, stuck: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/list"), status=401)
+
+    response = support_client.get(resolve_url(stuck))
+
+    assert "list of homes could not be fetched" in response.content.decode()
+    assert "Record this home id" in response.content.decode()
+
+
+def test_support_records_a_home_id_and_it_is_attributed(
+    support_client: Client,
+    support_user: User,
+    stuck: Onboarding,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    add_solar_ok(wattshift_api, "ws_home_found")
+    add_price_signal(wattshift_api, "ws_home_found")
+
+    response = support_client.post(
+        resolve_url(stuck), {"action": "home_id", "home_id": " ws_home_found "}, follow=True
+    )
+
+    assert response.redirect_chain == [(home_url(stuck), 302)]
+    assert "ws_home_found" in response.content.decode()
+    stuck.refresh_from_db()
+    assert stuck.status == Status.COMPLETE
+    assert stuck.home_id == "ws_home_found"
+    assert stuck.events.get(action="resolve_with_home_id").by == support_user
+    assert calls_to(wattshift_api, "homes/create") == []
+
+
+@pytest.mark.parametrize(
+    ("home_id", "code"),
+    [
+        ("", "required"),
+        ("ws home 1", "invalid"),
+        ("<script>", "invalid"),
+        ("x" * 129, "max_length"),
+    ],
+)
+def test_a_home_id_must_look_like_one(
+    support_client: Client,
+    stuck: Onboarding,
+    wattshift_api: responses.RequestsMock,
+    home_id: str,
+    code: str,
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/list"), json=[])
+
+    response = support_client.post(resolve_url(stuck), {"action": "home_id", "home_id": home_id})
+
+    assert response.status_code == 200
+    form = response.context["home_id_form"]
+    assert [error.code for error in form.errors.as_data()["home_id"]] == [code]
+    assert "There is a problem" in response.content.decode()
+    stuck.refresh_from_db()
+    assert stuck.status == Status.NEEDS_ATTENTION
+
+
+def test_a_home_id_already_on_another_onboarding_is_refused(
+    support_client: Client,
+    installer: User,
+    stuck: Onboarding,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    make_onboarding(installer, status=Status.COMPLETE, home_id="ws_home_taken")
+    wattshift_api.add(responses.POST, url("homes/list"), json=[])
+
+    response = support_client.post(
+        resolve_url(stuck), {"action": "home_id", "home_id": "ws_home_taken"}
+    )
+
+    form = response.context["home_id_form"]
+    assert [error.code for error in form.errors.as_data()["home_id"]] == ["taken"]
+
+
+def test_retry_knowingly_needs_a_confirmation_and_is_recorded(
+    support_client: Client,
+    support_user: User,
+    stuck: Onboarding,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/list"), json=[])
+
+    unconfirmed = support_client.post(resolve_url(stuck), {"action": "retry"})
+    assert unconfirmed.status_code == 200
+    assert "Confirm that you checked WattShift" in unconfirmed.content.decode()
+    stuck.refresh_from_db()
+    assert stuck.status == Status.NEEDS_ATTENTION
+
+    response = support_client.post(resolve_url(stuck), {"action": "retry", "confirm": "on"})
+
+    assert response["Location"] == check_url(stuck)
+    stuck.refresh_from_db()
+    assert stuck.status == Status.DRAFT
+    assert stuck.events.get(action="mark_safe_to_retry").by == support_user
+    assert calls_to(wattshift_api, "homes/create") == []
+
+
+def test_check_again_adopts_the_one_matching_home(
+    support_client: Client, stuck: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/list"), json=[listed_home(stuck, "ws_home_late")])
+    add_solar_ok(wattshift_api, "ws_home_late")
+
+    response = support_client.post(resolve_url(stuck), {"action": "reconcile"})
+
+    assert response["Location"] == home_url(stuck)
+    stuck.refresh_from_db()
+    assert stuck.status == Status.COMPLETE
+    assert stuck.home_id == "ws_home_late"
+
+
+def test_resolving_a_resolved_onboarding_changes_nothing(
+    support_client: Client, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    done = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
+
+    page = support_client.get(resolve_url(done)).content.decode()
+    response = support_client.post(resolve_url(done), {"action": "retry", "confirm": "on"})
+
+    assert "does not need attention" in page
+    assert response["Location"] == home_url(done)
+    done.refresh_from_db()
+    assert done.status == Status.COMPLETE
+    assert len(wattshift_api.calls) == 0
