@@ -122,7 +122,7 @@ def step_view(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
         return _redirect(request, home_url(onboarding))
     if not current.applies(onboarding) or not current.ready(onboarding):
         return _redirect(request, resume_url(onboarding))
-    returning = (request.POST or request.GET).get("return") == RETURN_TO_CHECK
+    returning = RETURN_TO_CHECK in (request.GET.get("return"), request.POST.get("return"))
     partial = request.GET.get("partial", "")
     partial = partial if request.htmx and partial in current.partials else ""
 

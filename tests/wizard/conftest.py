@@ -161,3 +161,9 @@ def error_codes(response: object, field_name: str) -> list[str]:
 
 # The header htmx sends with every request it makes.
 HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Settings) -> None:
+    """Creating users with the production hasher costs seconds per test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
