@@ -35,8 +35,8 @@ def test_zip_accepts_five_digits_and_zip_plus_four(draft: Onboarding, typed: str
     [
         ("", "required"),
         ("   ", "required"),
-        ("９５３１３", "not_ascii_digits"),  # fullwidth digits: \d would let them through
-        ("٩٥٣١٣", "not_ascii_digits"),  # Arabic-Indic digits
+        ("\uff19\uff15\uff13\uff11\uff13", "not_ascii_digits"),  # fullwidth 95313
+        ("\u0669\u0665\u0663\u0661\u0663", "not_ascii_digits"),  # Arabic-Indic digits
         ("9531", "wrong_length"),
         ("953130", "wrong_length"),
         ("95313-12", "wrong_length"),
@@ -128,7 +128,7 @@ def test_solar_size_accepts_decimals(draft: Onboarding, typed: str, size: str):
         ("1000.01", "size_too_large"),
         ("1e3", "size_not_a_number"),
         ("seven", "size_not_a_number"),
-        ("７.６", "size_not_a_number"),
+        ("\uff17.\uff16", "size_not_a_number"),
         ("7.555", "size_too_precise"),
     ],
 )

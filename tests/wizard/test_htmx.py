@@ -8,7 +8,7 @@ from tests.wizard.conftest import HTMX, TOU_D_ID, UtilityApi, check_url, error_c
 
 def test_invalid_post_renders_only_the_form_partial(installer_client: Client, draft: Onboarding):
     response = installer_client.post(
-        step_url(draft, "zip"), {"zipcode": "９５３１３"}, headers=HTMX
+        step_url(draft, "zip"), {"zipcode": "\uff19\uff15\uff13\uff11\uff13"}, headers=HTMX
     )
     content = response.content.decode()
     assert response.status_code == 200

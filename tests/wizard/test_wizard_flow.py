@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
