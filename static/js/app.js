@@ -28,6 +28,13 @@
     focusErrorSummary(document);
   });
   document.addEventListener("htmx:afterSwap", function (event) {
-    focusErrorSummary(event.detail.target);
+    var target = event.detail.target;
+    // An outerHTML swap detaches the old target: look in the element that replaced it.
+    if (!target.isConnected && target.id) {
+      target = document.getElementById(target.id);
+    }
+    if (target) {
+      focusErrorSummary(target);
+    }
   });
 })();

@@ -53,7 +53,8 @@ _TARGETS_SCRIPT = """
     return text.length > 0 && getComputedStyle(el).display === "inline";
   };
   const describe = (el) => {
-    const text = (el.innerText || el.value || el.getAttribute("aria-label") || "").trim();
+    const labelled = el.labels && el.labels.length ? el.labels[0].innerText : "";
+    const text = (labelled || el.innerText || el.getAttribute("aria-label") || "").trim();
     const id = el.id ? "#" + el.id : "";
     const type = el.type ? `[type=${el.type}]` : "";
     return `<${el.tagName.toLowerCase()}${id}${type}> "${text.slice(0, 40)}"`;
