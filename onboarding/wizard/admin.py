@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.http import HttpRequest
 
 from onboarding.wizard.models import Event, Onboarding
 
@@ -12,10 +13,10 @@ class EventInline(admin.TabularInline):
     fields = ("at", "by", "action", "outcome", "detail")
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Onboarding | None = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Onboarding | None = None) -> bool:
         return False
 
 

@@ -176,6 +176,8 @@ def step_view(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
 
 def _step_context(step: steps.Step, form: Any, partial: str) -> dict[str, Any]:
     """What one step's template needs beyond the form, e.g. the ZIP code preview."""
+    if step.slug == "utility" and form is not None:
+        return {"place": steps.place_for_zip(form.onboarding.zipcode)}
     if step.slug != "zip" or form is None:
         return {}
     zipcode = form.preview_zipcode()

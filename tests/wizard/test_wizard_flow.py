@@ -40,6 +40,7 @@ def test_the_documented_example_with_solar_records_e6(
     content = page.content.decode()
     # One utility: preselected, its plans shown straight away.
     assert 'value="14328" checked' in content
+    assert "For ZIP code 95313 (Crows Landing, CA)." in content
     for name in ("TOU-D", "TOU-C", "E-6"):
         assert name in content
     response = installer_client.post(
