@@ -38,3 +38,40 @@
     }
   });
 })();
+
+// The home page: a Copy button for the home id (shown only when the clipboard can be used),
+// and focus kept on the price chart after htmx swaps it in.
+(function () {
+  "use strict";
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (!navigator.clipboard) {
+      return;
+    }
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      button.hidden = false;
+    });
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-copy]");
+    var source = button && document.getElementById(button.getAttribute("data-copy"));
+    if (!source) {
+      return;
+    }
+    navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+      button.textContent = button.getAttribute("data-copied-label") || button.textContent;
+    });
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var section = document.getElementById("price-signal");
+    if (section && event.detail.target.id === "price-signal") {
+      var heading = section.querySelector("h2");
+      if (heading) {
+        heading.setAttribute("tabindex", "-1");
+        heading.focus();
+      }
+    }
+  });
+})();
