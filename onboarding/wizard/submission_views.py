@@ -194,7 +194,9 @@ def sent_answers(onboarding: Onboarding) -> list[Row]:
     if onboarding.has_ac == Answer.YES:
         rows.append(Row(_("AC type"), onboarding.get_ac_type_display() or not_provided))
     if onboarding.has_solar:
-        rows.append(Row(_("Solar"), _("%(kw)s kW") % {"kw": onboarding.solar_size_kw}))
+        size = onboarding.solar_size_kw
+        kw = f"{size.normalize():f}" if size is not None else ""
+        rows.append(Row(_("Solar"), _("%(kw)s kW") % {"kw": kw}))
         rows.append(Row(_("Net metered"), _("Yes") if onboarding.solar_net_metered else _("No")))
     else:
         rows.append(Row(_("Solar"), _("No")))

@@ -59,6 +59,7 @@ def test_the_home_page_shows_the_id_the_plan_and_a_price_chart(
     assert "66d811ce52c6fe40859130e8" in page
     assert "Pacific Gas &amp; Electric (14328)" in page
     assert "Not provided" in page  # the unanswered electric water heater
+    assert "7.6 kW" in page
     assert re.search(r'<svg class="chart"[^>]*role="img"', page)
     assert '<title id="price-chart-title">' in page
     assert '<desc id="price-chart-desc">' in page
