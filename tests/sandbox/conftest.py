@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.test import Client
 
 SandboxPost = Callable[..., HttpResponse]
+CreateHome = Callable[..., dict[str, Any]]
 
 VALID_HOME = {
     "name": "Ina's bungalow",
@@ -41,7 +42,7 @@ def post(db: None) -> SandboxPost:
 
 
 @pytest.fixture
-def create_home(post: SandboxPost) -> Callable[..., dict[str, Any]]:
+def create_home(post: SandboxPost) -> CreateHome:
     """Create a home in the sandbox and return its answer; fields override VALID_HOME."""
 
     def create(**fields: Any) -> dict[str, Any]:

@@ -15,6 +15,8 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from pytest_django.fixtures import Settings
+from pytest_django.live_server_helper import LiveServer
 
 from onboarding.sandbox.models import ReceivedRequest, SandboxHome, SessionToken
 from onboarding.wattshift.client import WattShiftClient
@@ -46,13 +48,13 @@ MakeClient = Callable[..., WattShiftClient]
 
 
 @pytest.fixture
-def make_client(live_server: object) -> Iterator[MakeClient]:
+def make_client(live_server: LiveServer) -> Iterator[MakeClient]:
     """A client of the sandbox; no retries unless a test asks, so counts are exact."""
     made: list[WattShiftClient] = []
 
     def make(**options: object) -> WattShiftClient:
         chosen: dict[str, object] = {
-            "base_url": f"{live_server.url}/sandbox",  # type: ignore[attr-defined]
+            "base_url": f"{live_server.url}/sandbox",
             "api_key": settings.WS_SANDBOX_API_KEY,
             "timeout": 5.0,
             "retries": 0,
@@ -248,9 +250,9 @@ def test_zip_00200_is_an_invalid_answer(make_client: MakeClient) -> None:
 
 
 def test_zip_00408_times_out_with_outcome_unknown(
-    make_client: MakeClient, settings: object
+    make_client: MakeClient, settings: Settings
 ) -> None:
-    settings.WS_SANDBOX_SLOW_SECONDS = SLOW_SECONDS  # type: ignore[attr-defined]
+    settings.WS_SANDBOX_SLOW_SECONDS = SLOW_SECONDS
     with pytest.raises(OutcomeUnknown) as caught:
         make_client(timeout=SHORT_TIMEOUT).utilities_for_zip("00408")
     assert caught.value.outcome_known is False
@@ -269,9 +271,9 @@ def test_create_fail_is_a_server_error_and_is_never_retried(make_client: MakeCli
 
 
 def test_create_slow_is_outcome_unknown_and_the_home_can_be_found(
-    make_client: MakeClient, settings: object
+    make_client: MakeClient, settings: Settings
 ) -> None:
-    settings.WS_SANDBOX_SLOW_SECONDS = SLOW_SECONDS  # type: ignore[attr-defined]
+    settings.WS_SANDBOX_SLOW_SECONDS = SLOW_SECONDS
     client = make_client(timeout=SHORT_TIMEOUT, retries=2)
     details = HomeDetails(**{**CAMBRIDGE_HOME.__dict__, "name": "Test Create Slow"})
     with pytest.raises(OutcomeUnknown) as caught:

@@ -5,7 +5,7 @@ from typing import Any
 
 import pytest
 
-from tests.sandbox.conftest import SandboxPost
+from tests.sandbox.conftest import CreateHome, SandboxPost
 
 # Midnight to midnight in Irvine, CA (PDT, UTC-7), a day without a clock change.
 DAY = {"startTime": "2026-03-10T07:00:00Z", "endTime": "2026-03-11T07:00:00Z"}
@@ -27,7 +27,7 @@ def signal(post: SandboxPost, home_id: str, body: Any = None) -> dict[str, Any]:
 
 
 def test_the_default_window_is_96_intervals_from_the_current_slot(
-    post: SandboxPost, create_home: Any, monkeypatch: pytest.MonkeyPatch
+    post: SandboxPost, create_home: CreateHome, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home_id = create_home(**SCE_TOU_D_4_9)["id"]
     now = datetime(2026, 3, 10, 12, 7, 30, tzinfo=UTC)
@@ -38,7 +38,9 @@ def test_the_default_window_is_96_intervals_from_the_current_slot(
     assert len(answer["prices"]) == 96
 
 
-def test_a_time_of_use_plan_peaks_from_4_to_9_pm_local(post: SandboxPost, create_home: Any) -> None:
+def test_a_time_of_use_plan_peaks_from_4_to_9_pm_local(
+    post: SandboxPost, create_home: CreateHome
+) -> None:
     answer = signal(post, create_home(**SCE_TOU_D_4_9)["id"], DAY)
     prices = answer["prices"]
     assert len(prices) == 96
@@ -48,7 +50,7 @@ def test_a_time_of_use_plan_peaks_from_4_to_9_pm_local(post: SandboxPost, create
 
 
 def test_the_current_shape_groups_equal_prices_into_contiguous_segments(
-    post: SandboxPost, create_home: Any
+    post: SandboxPost, create_home: CreateHome
 ) -> None:
     home_id = create_home(**SCE_TOU_D_4_9)["id"]
     answer = signal(post, home_id, DAY)
@@ -62,7 +64,7 @@ def test_the_current_shape_groups_equal_prices_into_contiguous_segments(
     assert all(s["import"] == s["price"] and s["export"] == 0.0 for s in answer["data"])
 
 
-def test_an_ev_plan_is_cheapest_overnight(post: SandboxPost, create_home: Any) -> None:
+def test_an_ev_plan_is_cheapest_overnight(post: SandboxPost, create_home: CreateHome) -> None:
     prices = signal(post, create_home(**PGE_EV2_A)["id"], DAY)["prices"]
     # 95630 is Pacific time too: midnight to 6 am is super off-peak.
     assert set(prices[: 6 * 4]) == {0.25}
@@ -70,7 +72,7 @@ def test_an_ev_plan_is_cheapest_overnight(post: SandboxPost, create_home: Any) -
     assert {prices[i] for i in PEAK} == {0.61}
 
 
-def test_a_flat_plan_stays_flat(post: SandboxPost, create_home: Any) -> None:
+def test_a_flat_plan_stays_flat(post: SandboxPost, create_home: CreateHome) -> None:
     answer = signal(post, create_home()["id"], DAY)  # Eversource R-1 in 02139
     assert set(answer["prices"]) == {0.31}
     assert len(answer["data"]) == 1
@@ -79,7 +81,7 @@ def test_a_flat_plan_stays_flat(post: SandboxPost, create_home: Any) -> None:
 
 
 def test_the_documented_example_plans_answer_the_older_shape(
-    post: SandboxPost, create_home: Any
+    post: SandboxPost, create_home: CreateHome
 ) -> None:
     answer = signal(post, create_home(**PGE_EXAMPLE_TOU_D)["id"], DAY)
     assert set(answer) == {"startTime", "priceSignal"}
@@ -90,7 +92,7 @@ def test_the_documented_example_plans_answer_the_older_shape(
 
 
 def test_the_peak_follows_local_time_across_a_clock_change(
-    post: SandboxPost, create_home: Any
+    post: SandboxPost, create_home: CreateHome
 ) -> None:
     # 1 November 2026 has 25 hours in California: the peak starts 17 hours after midnight UTC-7.
     window = {"startTime": "2026-11-01T07:00:00Z", "endTime": "2026-11-02T08:00:00Z"}
@@ -99,14 +101,14 @@ def test_the_peak_follows_local_time_across_a_clock_change(
     assert [i for i, price in enumerate(prices) if price == 0.56] == list(range(68, 88))
 
 
-def test_the_signal_is_deterministic(post: SandboxPost, create_home: Any) -> None:
+def test_the_signal_is_deterministic(post: SandboxPost, create_home: CreateHome) -> None:
     first = create_home(**SCE_TOU_D_4_9)["id"]
     second = create_home(name="Another Irvine home", **SCE_TOU_D_4_9)["id"]
     assert signal(post, first, DAY) == signal(post, first, DAY)
     assert signal(post, first, DAY)["prices"] == signal(post, second, DAY)["prices"]
 
 
-def test_solar_exports_follow_net_metering(post: SandboxPost, create_home: Any) -> None:
+def test_solar_exports_follow_net_metering(post: SandboxPost, create_home: CreateHome) -> None:
     net = create_home(**SCE_TOU_D_4_9, solarSystemSizeKw=5, isNonNetMetered=False)["id"]
     non_net = create_home(**SCE_TOU_D_4_9, solarSystemSizeKw=5, isNonNetMetered=True)["id"]
     net_answer = signal(post, net, DAY)
@@ -115,7 +117,7 @@ def test_solar_exports_follow_net_metering(post: SandboxPost, create_home: Any) 
 
 
 def test_a_requested_window_starts_at_its_slot_and_ends_at_its_end(
-    post: SandboxPost, create_home: Any
+    post: SandboxPost, create_home: CreateHome
 ) -> None:
     window = {"startTime": "2026-03-10T00:07:00-07:00", "endTime": "2026-03-10T02:00:00-07:00"}
     answer = signal(post, create_home(**SCE_TOU_D_4_9)["id"], window)
@@ -144,7 +146,9 @@ def test_a_requested_window_starts_at_its_slot_and_ends_at_its_end(
         ({"startTime": 1, "endTime": 2}, "startTime must be a string."),
     ],
 )
-def test_a_bad_window_is_400(post: SandboxPost, create_home: Any, body: dict, message: str) -> None:
+def test_a_bad_window_is_400(
+    post: SandboxPost, create_home: CreateHome, body: dict, message: str
+) -> None:
     response = post(f"homes/{create_home()['id']}/price_signal", body)
     assert response.status_code == 400
     assert response.json() == {"message": message}
@@ -157,7 +161,7 @@ def test_the_signal_of_an_unknown_home_is_404(post: SandboxPost) -> None:
 
 
 def test_the_price_fail_once_home_fails_its_first_signal_only(
-    post: SandboxPost, create_home: Any
+    post: SandboxPost, create_home: CreateHome
 ) -> None:
     home_id = create_home(name="test price fail once")["id"]
     first = post(f"homes/{home_id}/price_signal", DAY)

@@ -6,11 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from onboarding.sandbox import data
 from onboarding.sandbox.models import ReceivedRequest, SandboxHome, SessionToken
-from tests.sandbox.conftest import VALID_HOME, SandboxPost
+from tests.sandbox.conftest import VALID_HOME, CreateHome, SandboxPost
 
 DOCUMENTED_EXAMPLE = [
     {
@@ -40,8 +42,8 @@ def test_a_wrong_api_key_is_401(post: SandboxPost) -> None:
     assert settings.WS_SANDBOX_API_KEY not in response.content.decode()
 
 
-def test_the_key_is_read_per_request(post: SandboxPost, settings: object) -> None:
-    settings.WS_SANDBOX_API_KEY = "rotated-sandbox-key"  # type: ignore[attr-defined]
+def test_the_key_is_read_per_request(post: SandboxPost, settings: Settings) -> None:
+    settings.WS_SANDBOX_API_KEY = "rotated-sandbox-key"
     assert post("homes/list", headers={"x-ws-api-key": "rotated-sandbox-key"}).status_code == 200
     assert (
         post("homes/list", headers={"x-ws-api-key": "sandbox-key-not-a-secret"}).status_code == 401
@@ -87,8 +89,8 @@ def test_a_session_token_cannot_mint_another(post: SandboxPost) -> None:
     assert response.status_code == 401
 
 
-def test_get_is_405_and_unknown_paths_are_json_404(post: SandboxPost, client: object) -> None:
-    response = client.get(  # type: ignore[attr-defined]
+def test_get_is_405_and_unknown_paths_are_json_404(post: SandboxPost, client: Client) -> None:
+    response = client.get(
         "/sandbox/v1/homes/list", headers={"x-ws-api-key": settings.WS_SANDBOX_API_KEY}
     )
     assert response.status_code == 405
@@ -100,8 +102,6 @@ def test_get_is_405_and_unknown_paths_are_json_404(post: SandboxPost, client: ob
 
 
 def test_the_api_needs_no_login_and_no_csrf_token(db: None) -> None:
-    from django.test import Client
-
     browserless = Client(enforce_csrf_checks=True)
     response = browserless.post(
         "/sandbox/v1/homes/list",
@@ -225,9 +225,9 @@ def test_zip_00200_answers_200_with_a_body_that_is_not_json(post: SandboxPost) -
 
 
 def test_zip_00408_answers_only_after_the_slow_delay(
-    post: SandboxPost, settings: object, monkeypatch: pytest.MonkeyPatch
+    post: SandboxPost, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings.WS_SANDBOX_SLOW_SECONDS = 7.5  # type: ignore[attr-defined]
+    settings.WS_SANDBOX_SLOW_SECONDS = 7.5
     slept: list[float] = []
     monkeypatch.setattr("onboarding.sandbox.views.time.sleep", slept.append)
     response = post("utility/get", {"zipcode": "00408"})
@@ -353,9 +353,9 @@ def test_the_create_fail_name_still_validates_first(post: SandboxPost) -> None:
 
 
 def test_the_create_slow_name_creates_then_answers_late(
-    post: SandboxPost, settings: object, monkeypatch: pytest.MonkeyPatch
+    post: SandboxPost, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings.WS_SANDBOX_SLOW_SECONDS = 3.0  # type: ignore[attr-defined]
+    settings.WS_SANDBOX_SLOW_SECONDS = 3.0
     homes_when_sleeping: list[int] = []
     monkeypatch.setattr(
         "onboarding.sandbox.views.time.sleep",
@@ -372,8 +372,8 @@ def test_the_create_slow_name_creates_then_answers_late(
 # homes/solar/create ------------------------------------------------------------------------
 
 
-def test_solar_is_stored_on_the_home(post: SandboxPost, create_home: object) -> None:
-    home_id = create_home()["id"]  # type: ignore[operator]
+def test_solar_is_stored_on_the_home(post: SandboxPost, create_home: CreateHome) -> None:
+    home_id = create_home()["id"]
     body = {"homeId": home_id, "solarSystemSizeKw": 7.6, "isNonNetMetered": False}
     response = post("homes/solar/create", body)
     assert response.status_code == 200
@@ -403,9 +403,9 @@ def test_solar_for_an_unknown_home_is_404(post: SandboxPost) -> None:
     ],
 )
 def test_solar_rejects_an_invalid_body(
-    post: SandboxPost, create_home: object, change: dict, message: str
+    post: SandboxPost, create_home: CreateHome, change: dict, message: str
 ) -> None:
-    home_id = create_home()["id"]  # type: ignore[operator]
+    home_id = create_home()["id"]
     body = {"homeId": home_id, "solarSystemSizeKw": 5, "isNonNetMetered": False, **change}
     response = post("homes/solar/create", {k: v for k, v in body.items() if v is not None})
     assert response.status_code == 400
@@ -414,10 +414,10 @@ def test_solar_rejects_an_invalid_body(
 
 
 def test_the_solar_fail_once_home_fails_its_first_solar_call_only(
-    post: SandboxPost, create_home: object
+    post: SandboxPost, create_home: CreateHome
 ) -> None:
-    home_id = create_home(name="Test Solar Fail Once")["id"]  # type: ignore[operator]
-    other_id = create_home(name="Neighbour")["id"]  # type: ignore[operator]
+    home_id = create_home(name="Test Solar Fail Once")["id"]
+    other_id = create_home(name="Neighbour")["id"]
     body = {"homeId": home_id, "solarSystemSizeKw": 5, "isNonNetMetered": False}
     first = post("homes/solar/create", body)
     assert first.status_code == 503
@@ -431,9 +431,11 @@ def test_the_solar_fail_once_home_fails_its_first_solar_call_only(
 # homes/list and homes/{id}/update ----------------------------------------------------------
 
 
-def test_list_answers_every_home_with_string_ids(post: SandboxPost, create_home: object) -> None:
-    first = create_home()  # type: ignore[operator]
-    second = create_home(  # type: ignore[operator]
+def test_list_answers_every_home_with_string_ids(
+    post: SandboxPost, create_home: CreateHome
+) -> None:
+    first = create_home()
+    second = create_home(
         name="Folsom ranch",
         zipcode="95630",
         utilityId="16534",
@@ -449,8 +451,8 @@ def test_list_answers_every_home_with_string_ids(post: SandboxPost, create_home:
     assert homes[0]["createdAt"].endswith("Z")
 
 
-def test_update_changes_name_plan_and_solar(post: SandboxPost, create_home: object) -> None:
-    home_id = create_home()["id"]  # type: ignore[operator]
+def test_update_changes_name_plan_and_solar(post: SandboxPost, create_home: CreateHome) -> None:
+    home_id = create_home()["id"]
     body = {
         "name": "Renamed",
         "ratePlanId": "a658bcfed03b09eeac18f140",
@@ -466,9 +468,9 @@ def test_update_changes_name_plan_and_solar(post: SandboxPost, create_home: obje
 
 
 def test_update_can_move_a_home_to_the_other_utility_of_its_zip(
-    post: SandboxPost, create_home: object
+    post: SandboxPost, create_home: CreateHome
 ) -> None:
-    home_id = create_home(  # type: ignore[operator]
+    home_id = create_home(
         zipcode="95630", utilityId="14328", ratePlanId="308ef4feceb0f5d504307264"
     )["id"]
     body = {"utilityId": "16534", "ratePlanId": "ae45d3e85b39eba10a4d657b"}
@@ -488,9 +490,9 @@ def test_update_can_move_a_home_to_the_other_utility_of_its_zip(
     ],
 )
 def test_update_rejects_an_invalid_change(
-    post: SandboxPost, create_home: object, body: dict, status: int
+    post: SandboxPost, create_home: CreateHome, body: dict, status: int
 ) -> None:
-    home_id = create_home()["id"]  # type: ignore[operator]
+    home_id = create_home()["id"]
     response = post(f"homes/{home_id}/update", body)
     assert response.status_code == status
     assert response.json()["message"]
