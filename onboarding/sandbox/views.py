@@ -7,7 +7,6 @@ upstream's own English words, as a real third-party API would answer them.
 
 import hmac
 import json
-import logging
 import math
 import re
 import secrets
@@ -35,8 +34,6 @@ from onboarding.sandbox.models import (
     SessionToken,
     token_digest,
 )
-
-logger = logging.getLogger(__name__)
 
 SESSION_TOKEN_LIFETIME = timedelta(hours=1)
 MAX_RECORDED_BODY = 10_000
