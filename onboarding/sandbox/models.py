@@ -38,8 +38,8 @@ class SandboxHome(models.Model):
 
 
 class PendingFault(models.Model):
-    """A "fail once" test trigger still to fire; deleting the row is what fires it, so two
-    workers racing for it cannot both fail."""
+    """A test trigger's failures still to come; an atomic decrement of `remaining` is what
+    fires one, so two workers racing for the last one cannot both fail."""
 
     class Endpoint(models.TextChoices):
         SOLAR_CREATE = "solar_create", "homes/solar/create"
@@ -47,6 +47,7 @@ class PendingFault(models.Model):
 
     home = models.ForeignKey(SandboxHome, on_delete=models.CASCADE, related_name="pending_faults")
     endpoint = models.CharField(max_length=20, choices=Endpoint)
+    remaining = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         constraints = [

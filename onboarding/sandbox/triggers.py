@@ -17,7 +17,9 @@ class HomeNameTrigger(StrEnum):
     CREATE_FAIL = "test create fail"  # 500, nothing created
     CREATE_SLOW = "test create slow"  # home created, answer after WS_SANDBOX_SLOW_SECONDS
     SOLAR_FAIL_ONCE = "test solar fail once"  # first homes/solar/create for it answers 503
-    PRICE_FAIL_ONCE = "test price fail once"  # first price_signal for it answers 503
+    # The first price-signal fetch for it fails: 503 for the first call and each of the
+    # client's WS_API_RETRIES retries, so the home page shows "Try again" once.
+    PRICE_FAIL_ONCE = "test price fail once"
 
 
 def home_name_trigger(name: str) -> HomeNameTrigger | None:

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
@@ -247,9 +248,9 @@ def known_home(home_id: str) -> SandboxHome:
 
 
 def fault_fires(home: SandboxHome, endpoint: str) -> bool:
-    """Deleting the pending fault is atomic, so exactly one request sees it fire."""
-    deleted, _ = PendingFault.objects.filter(home=home, endpoint=endpoint).delete()
-    return deleted > 0
+    """The decrement is one atomic UPDATE, so each pending failure fires for exactly one request."""
+    pending = PendingFault.objects.filter(home=home, endpoint=endpoint, remaining__gt=0)
+    return pending.update(remaining=F("remaining") - 1) > 0
 
 
 def moment(body: Body, field: str) -> datetime:
@@ -340,7 +341,12 @@ def create_home(body: Body) -> JsonResponse | LateAnswer:
         if trigger == triggers.HomeNameTrigger.SOLAR_FAIL_ONCE:
             PendingFault.objects.create(home=home, endpoint=PendingFault.Endpoint.SOLAR_CREATE)
         if trigger == triggers.HomeNameTrigger.PRICE_FAIL_ONCE:
-            PendingFault.objects.create(home=home, endpoint=PendingFault.Endpoint.PRICE_SIGNAL)
+            # Enough failures to outlast the client's own retries: the person sees it once.
+            PendingFault.objects.create(
+                home=home,
+                endpoint=PendingFault.Endpoint.PRICE_SIGNAL,
+                remaining=1 + settings.WS_API_RETRIES,
+            )
     response = JsonResponse(home_json(home))
     if trigger == triggers.HomeNameTrigger.CREATE_SLOW:
         return LateAnswer(response, triggers.slow_seconds())

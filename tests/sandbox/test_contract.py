@@ -297,15 +297,23 @@ def test_solar_fail_once_fails_then_succeeds(make_client: MakeClient) -> None:
     assert SandboxHome.objects.get(pk=home_id).is_non_net_metered is True
 
 
-def test_price_fail_once_is_absorbed_by_the_clients_retry(make_client: MakeClient) -> None:
+def test_price_fail_once_outlasts_the_clients_retries_then_recovers(
+    make_client: MakeClient, settings: Settings
+) -> None:
+    settings.WS_API_RETRIES = 2
     client = make_client(retries=2)
     details = HomeDetails(**{**CAMBRIDGE_HOME.__dict__, "name": "Test Price Fail Once"})
     home_id = client.create_home(details).id
+    with pytest.raises(UpstreamServerError):
+        client.price_signal(home_id)
     assert len(client.price_signal(home_id).prices) == 96
-    assert received("/price_signal") == [503, 200]
+    assert received("/price_signal") == [503, 503, 503, 200]
 
 
-def test_price_fail_once_without_retries_fails_then_succeeds(make_client: MakeClient) -> None:
+def test_price_fail_once_without_retries_fails_then_succeeds(
+    make_client: MakeClient, settings: Settings
+) -> None:
+    settings.WS_API_RETRIES = 0
     client = make_client()
     details = HomeDetails(**{**CAMBRIDGE_HOME.__dict__, "name": "test price fail once"})
     home_id = client.create_home(details).id

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from pytest_django.fixtures import Settings
 
 from tests.sandbox.conftest import CreateHome, SandboxPost
 
@@ -160,12 +161,14 @@ def test_the_signal_of_an_unknown_home_is_404(post: SandboxPost) -> None:
     assert response.json() == {"message": "Home 'ws_home_0000' not found."}
 
 
-def test_the_price_fail_once_home_fails_its_first_signal_only(
-    post: SandboxPost, create_home: CreateHome
+def test_the_price_fail_once_home_fails_one_fetch_and_all_its_retries(
+    post: SandboxPost, create_home: CreateHome, settings: Settings
 ) -> None:
+    settings.WS_API_RETRIES = 2
     home_id = create_home(name="test price fail once")["id"]
-    first = post(f"homes/{home_id}/price_signal", DAY)
-    assert first.status_code == 503
-    assert "message" in first.json()
+    for _attempt in range(3):
+        failed = post(f"homes/{home_id}/price_signal", DAY)
+        assert failed.status_code == 503
+        assert "message" in failed.json()
     assert len(signal(post, home_id, DAY)["prices"]) == 96
     assert len(signal(post, home_id, DAY)["prices"]) == 96
