@@ -158,9 +158,20 @@ SECURE_CSP = {
 
 # The WattShift upstream. Without WS_API_URL the app talks to its own sandbox over HTTP.
 PORT = os.environ.get("PORT", "8000")
-WS_SANDBOX_API_KEY = os.environ.get("WS_SANDBOX_API_KEY", "sandbox-key-not-a-secret")
-WS_API_URL = os.environ.get("WS_API_URL", "").rstrip("/") or f"http://127.0.0.1:{PORT}/sandbox"
-WS_USING_SANDBOX = not os.environ.get("WS_API_URL") or WS_API_URL.endswith("/sandbox")
+WS_USING_SANDBOX = not os.environ.get("WS_API_URL", "").strip()
+WS_API_URL = os.environ.get("WS_API_URL", "").strip().rstrip("/") or (
+    f"http://127.0.0.1:{PORT}/sandbox"
+)
+# The sandbox is served only while it is the upstream, unless asked for explicitly.
+SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", WS_USING_SANDBOX)
+WS_SANDBOX_API_KEY = os.environ.get("WS_SANDBOX_API_KEY", "")
+if not WS_SANDBOX_API_KEY:
+    if SANDBOX_ENABLED and not DEBUG:
+        raise ImproperlyConfigured(
+            "With DEBUG off, set WS_API_URL and WS_API_KEY for the WattShift API, "
+            "or WS_SANDBOX_API_KEY to serve the built-in sandbox on purpose."
+        )
+    WS_SANDBOX_API_KEY = "sandbox-key-not-a-secret"  # development only
 WS_API_KEY = os.environ.get("WS_API_KEY", "")
 if not WS_API_KEY:
     if not WS_USING_SANDBOX:
@@ -177,8 +188,6 @@ WS_API_BACKOFF = float(os.environ.get("WS_API_BACKOFF", "0.2"))
 WS_API_DEADLINE = float(os.environ.get("WS_API_DEADLINE", "0"))
 # How long one ZIP code's utilities are cached (seconds).
 WS_UTILITY_CACHE_SECONDS = int(os.environ.get("WS_UTILITY_CACHE_SECONDS", "3600"))
-# The sandbox is served only while it is the upstream, unless asked for explicitly.
-SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", WS_USING_SANDBOX)
 # How long the sandbox's "slow" test triggers wait before answering (seconds).
 WS_SANDBOX_SLOW_SECONDS = float(os.environ.get("WS_SANDBOX_SLOW_SECONDS", str(WS_API_TIMEOUT + 2)))
 

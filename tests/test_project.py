@@ -58,8 +58,21 @@ def test_a_failed_login_shows_an_error_summary_and_error_title(client: Client) -
     assert b"<title>Error: " in response.content
 
 
+PRODUCTION = {
+    "DEBUG": "0",
+    "SECRET_KEY": "x7#kq2!mZp9@Lr4$Tw8^Vb1&Nc6*Hd3(Jf5)Gs0_Ya-Ue+Oi=Xl~Qe",
+    "ALLOWED_HOSTS": "example.com",
+    "WS_API_URL": "https://api.wattshift.example",
+    "WS_API_KEY": "production-key-from-the-vault",
+}
+
+
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean_env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    clean_env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DEBUG", "SECRET_KEY", "WS_API_URL", "WS_API_KEY", "WS_SANDBOX_API_KEY"}
+    }
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -72,20 +85,29 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_production_refuses_to_start_without_a_secret_key() -> None:
-    result = run_manage("check", DEBUG="0", ALLOWED_HOSTS="example.com")
+    result = run_manage("check", **{**PRODUCTION, "SECRET_KEY": ""})
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_production_refuses_the_sandbox_and_its_public_key_unless_asked() -> None:
+    without_upstream = {k: v for k, v in PRODUCTION.items() if not k.startswith("WS_")}
+    result = run_manage("check", **without_upstream)
+    assert result.returncode != 0
+    assert "WS_SANDBOX_API_KEY" in result.stderr
+    assert "sandbox-key-not-a-secret" not in result.stderr
+
+    staging = run_manage("check", **without_upstream, WS_SANDBOX_API_KEY="staging-only-key")
+    assert staging.returncode == 0, staging.stderr
+
+
+def test_a_real_upstream_needs_its_api_key() -> None:
+    result = run_manage("check", **{**PRODUCTION, "WS_API_KEY": ""})
+    assert result.returncode != 0
+    assert "WS_API_KEY must be set" in result.stderr
+
+
 def test_deploy_check_is_clean_with_production_settings() -> None:
-    result = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        DEBUG="0",
-        SECRET_KEY="x7#kq2!mZp9@Lr4$Tw8^Vb1&Nc6*Hd3(Jf5)Gs0_Ya-Ue+Oi=Xl~Qe",
-        ALLOWED_HOSTS="example.com",
-    )
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
