@@ -15,6 +15,16 @@ class Answer(models.TextChoices):
     NOT_SURE = "not_sure", _("Not sure")
 
 
+# Each appliance question's column on Onboarding, in the order asked, and its homes/create field.
+APPLIANCE_UPSTREAM_FIELDS: dict[str, str] = {
+    "has_ev_charger": "hasEvCharger",
+    "has_electric_heater": "hasElectricHeater",
+    "has_smart_water_heater": "hasSmartWaterHeater",
+    "has_electric_water_heater": "hasElectricWaterHeater",
+    "has_ac": "hasAC",
+}
+
+
 class AcType(models.TextChoices):
     CENTRAL = "central", _("Central")
     WINDOW = "window", _("Window unit")
