@@ -91,7 +91,9 @@ class _Call:
     """One endpoint as the client uses it."""
 
     path: str
-    retryable: bool  # a repeat is harmless (reads and token minting)
+    # A repeat is harmless (reads and token minting). A call that is not (create, solar,
+    # update) reports outcome_known=False for anything after sending but a 4xx.
+    retryable: bool
     use_token: bool = True  # False only for minting the token itself
 
 
@@ -347,9 +349,8 @@ class WattShiftClient:
             )
             raise Rejected(message, status=status)
         if status >= 500:
-            # A proxy's 502/504 after a create may hide a request the backend did process.
-            unsure = not call.retryable and status in {502, 504}
-            raise UpstreamServerError(status=status, outcome_known=not unsure)
+            # Any 5xx (a proxy's or the backend's own) may hide a change that was made.
+            raise UpstreamServerError(status=status, outcome_known=call.retryable)
         raise InvalidAnswer(status=status, outcome_known=call.retryable)
 
     # Session tokens ----------------------------------------------------------------------

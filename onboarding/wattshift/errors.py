@@ -1,9 +1,11 @@
 """Typed failures of the WattShift API.
 
 Each carries `message`, a sentence an installer can act on (safe to show on a page), and
-`outcome_known`: False only when the request may have been processed (timed out or dropped
-after sending), which is when a create must never be repeated blindly. Technical detail goes
-to the log, never into `message`; no error text ever carries the API key or a session token.
+`outcome_known`, which the client alone decides and callers branch on (never on the class):
+for a call that changes something (homes/create, homes/solar/create, homes/{id}/update) it
+is False after any 5xx, a timeout after sending, a dropped connection or an unreadable 2xx,
+because the change may have been made; True for a failure to connect and for a 4xx. Technical
+detail goes to the log, never into `message`; no error text carries the API key or a token.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +24,7 @@ class WattShiftError(Exception):
     ) -> None:
         self.message = str(message or self.default_message)
         self.status = status
-        # A create answered 502/504 or with an unreadable 2xx may have been processed.
+        # The client sets it per call: the same 503 is "not processed" for a read only.
         if outcome_known is not None:
             self.outcome_known = outcome_known
         super().__init__(self.message)

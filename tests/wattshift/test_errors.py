@@ -98,8 +98,87 @@ def test_create_home_is_never_repeated_on_a_server_error(
 
     assert raised.value.status == status
     assert len(upstream.calls) == 1
-    # A gateway's 502/504 may hide a home that was created behind it.
-    assert raised.value.outcome_known is (status not in {502, 504})
+    # Any 5xx may hide a home that was created behind it (a gateway's or the backend's own).
+    assert raised.value.outcome_known is False
+
+
+SOLAR = url("/v1/homes/solar/create")
+UPDATE = url("/v1/homes/ws_home_1/update")
+# Every call that changes something upstream, as (endpoint, call).
+CHANGING_CALLS = {
+    "create": (CREATE, lambda client: client.create_home(DETAILS)),
+    "solar": (
+        SOLAR,
+        lambda client: client.add_solar(home_id="ws_home_1", size_kw=Decimal(5), net_metered=True),
+    ),
+    "update": (UPDATE, lambda client: client.update_home("ws_home_1", solarSystemSizeKw=5)),
+}
+# What the upstream did, and whether the change may have been made.
+MAY_HAVE_BEEN_PROCESSED = {
+    "500": {"status": 500, "body": "<html>oops</html>"},
+    "502": {"status": 502, "body": ""},
+    "503": {"status": 503, "json": {"error": "busy"}},
+    "504": {"status": 504, "body": ""},
+    "read-timeout": {"body": requests.ReadTimeout("read timed out")},
+    "dropped": {"body": dropped_connection()},
+    "2xx-not-json": {"status": 200, "body": "<html>OK</html>"},
+}
+CERTAINLY_NOT_PROCESSED = {
+    "refused": {"body": refused_connection()},
+    "connect-timeout": {"body": requests.ConnectTimeout("connect timed out")},
+    "400": {"status": 400, "json": {"message": "bad zipcode"}},
+    "401": {"status": 401, "body": ""},
+    "404": {"status": 404, "json": {}},
+    "422": {"status": 422, "json": {"errors": ["name is required"]}},
+}
+
+
+@pytest.mark.parametrize("call", CHANGING_CALLS.values(), ids=CHANGING_CALLS)
+@pytest.mark.parametrize("failure", MAY_HAVE_BEEN_PROCESSED.values(), ids=MAY_HAVE_BEEN_PROCESSED)
+def test_a_changing_call_that_may_have_been_processed_leaves_the_outcome_unknown(
+    client: WattShiftClient,
+    upstream: responses.RequestsMock,
+    call: tuple[str, object],
+    failure: dict[str, object],
+) -> None:
+    endpoint, send = call
+    upstream.post(endpoint, **failure)
+
+    with pytest.raises(WattShiftError) as raised:
+        send(client)  # type: ignore[operator]
+
+    assert raised.value.outcome_known is False
+    assert len(upstream.calls) == 1
+
+
+@pytest.mark.parametrize("call", CHANGING_CALLS.values(), ids=CHANGING_CALLS)
+@pytest.mark.parametrize("failure", CERTAINLY_NOT_PROCESSED.values(), ids=CERTAINLY_NOT_PROCESSED)
+def test_a_changing_call_refused_or_never_connected_has_a_known_outcome(
+    client: WattShiftClient,
+    upstream: responses.RequestsMock,
+    call: tuple[str, object],
+    failure: dict[str, object],
+) -> None:
+    endpoint, send = call
+    upstream.post(endpoint, **failure)
+
+    with pytest.raises(WattShiftError) as raised:
+        send(client)  # type: ignore[operator]
+
+    assert raised.value.outcome_known is True
+    assert len(upstream.calls) == 1
+
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_read_that_failed_on_the_server_changed_nothing(
+    upstream: responses.RequestsMock, pauses: list[float], status: int
+) -> None:
+    upstream.post(url("/v1/homes/list"), status=status)
+
+    with pytest.raises(UpstreamServerError) as raised:
+        make_client(pauses, retries=0).list_homes()
+
+    assert raised.value.outcome_known is True
 
 
 @pytest.mark.parametrize(
