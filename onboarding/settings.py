@@ -186,6 +186,14 @@ WS_API_RETRIES = int(os.environ.get("WS_API_RETRIES", "2"))
 WS_API_BACKOFF = float(os.environ.get("WS_API_BACKOFF", "0.2"))
 # A call with all its retries ends within this many seconds; 0 means 2.5 x WS_API_TIMEOUT.
 WS_API_DEADLINE = float(os.environ.get("WS_API_DEADLINE", "0"))
+# After a create with an unknown outcome, homes/list finding no match proves the home was not
+# created only once this many seconds have passed since the create was sent. Unset (None)
+# means 2 x WS_API_TIMEOUT, read at call time.
+WS_RECONCILE_GRACE_SECONDS = (
+    float(os.environ["WS_RECONCILE_GRACE_SECONDS"])
+    if os.environ.get("WS_RECONCILE_GRACE_SECONDS", "").strip()
+    else None
+)
 # How long one ZIP code's utilities are cached (seconds).
 WS_UTILITY_CACHE_SECONDS = int(os.environ.get("WS_UTILITY_CACHE_SECONDS", "3600"))
 # How long the sandbox's "slow" test triggers wait before answering (seconds).
