@@ -5,11 +5,15 @@ names the statuses it expects the row to be in, and the UPDATE only matches if i
 So of two requests (two clicks, two tabs, two servers) that both see a draft, exactly one
 claims it (draft -> submitting) and talks to the upstream; the other reads the current state.
 No transaction or row lock is held while an HTTP call is in flight.
+
+Whether a failed call may have changed something upstream is decided by the client alone
+(`WattShiftError.outcome_known`); this module branches on that flag, never on error classes.
 """
 
 import logging
 from collections.abc import Iterable
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
@@ -18,11 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onboarding.wattshift import client as wattshift_client
-from onboarding.wattshift.errors import (
-    Rejected,
-    UpstreamUnavailable,
-    WattShiftError,
-)
+from onboarding.wattshift.errors import WattShiftError
 from onboarding.wattshift.types import Home, HomeDetails, PriceSignal
 from onboarding.wizard.models import Answer, Event, Onboarding
 
@@ -50,6 +50,7 @@ class Action:
     SUBMIT = "submit"
     CREATE_HOME = "homes/create"
     ADD_SOLAR = "homes/solar/create"
+    UPDATE_SOLAR = "homes/update"
     LIST_HOMES = "homes/list"
     PRICE_SIGNAL = "price_signal"
     RECONCILE = "reconcile"
@@ -66,6 +67,9 @@ class Outcome:
     ALREADY_IN_PROGRESS = "already_in_progress"
     ADOPTED = "adopted"
     NOT_FOUND = "not_found"
+    # No match yet, but the create was sent too recently for that to prove anything.
+    TOO_SOON = "too_soon"
+    NOT_RECORDED = "not_recorded"
     SEVERAL = "several"
     RECORDED = "recorded"
     SKIPPED = "skipped"
@@ -139,7 +143,7 @@ def submit_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser) -> Onboar
     Any other state (someone else is submitting, outcome unknown, already complete) is
     returned as it is, without calling the upstream.
     """
-    _recover_if_stale(onboarding=onboarding)
+    release_if_stale(onboarding=onboarding)
     missing = missing_answers(onboarding=onboarding)
     if onboarding.status == Status.DRAFT and missing:
         raise OnboardingNotReady(missing)
@@ -148,12 +152,34 @@ def submit_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser) -> Onboar
         onboarding,
         expected=[Status.DRAFT],
         to=Status.SUBMITTING,
+        without_home_id=True,
         submitted_at=timezone.now(),
         submitted_by=_user(by),
         last_error="",
         solar_status=SolarStatus.PENDING if onboarding.has_solar else SolarStatus.NOT_NEEDED,
     ):
         record_event(onboarding=onboarding, action=Action.SUBMIT, outcome=Outcome.CLAIMED, by=by)
+        # Checked again on the claimed row: another tab may have changed an answer meanwhile.
+        missing = missing_answers(onboarding=onboarding)
+        if missing:
+            _move(
+                onboarding,
+                expected=[Status.SUBMITTING],
+                to=Status.DRAFT,
+                last_error=_(
+                    "An answer changed while the home was being sent, so nothing was sent. "
+                    "Check the answers, then create the home."
+                ),
+            )
+            record_event(
+                onboarding=onboarding,
+                action=Action.SUBMIT,
+                outcome=Outcome.SKIPPED,
+                detail=_("Answers missing after the claim: %(fields)s. Nothing was sent.")
+                % {"fields": ", ".join(missing)},
+                by=by,
+            )
+            raise OnboardingNotReady(missing)
         _create_home(onboarding=onboarding, by=by)
     elif _move(onboarding, expected=[Status.HOME_CREATED], to=Status.SUBMITTING, last_error=""):
         record_event(
@@ -173,14 +199,16 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser | None)
     """Find out from homes/list whether a create with an unknown outcome made the home.
 
     Exactly one matching home not yet claimed by another onboarding: adopt its id and carry
-    on with solar. None: back to draft, safe to retry. Several, or the list failing: the
-    onboarding keeps needing attention until support resolves it.
+    on with solar. None, in a list requested at least reconcile_grace() after the create was
+    sent: back to draft, safe to retry; in an earlier list the upstream may still be creating
+    it, so it keeps needing attention. Several, or the list failing: it keeps needing
+    attention until support resolves it.
     """
     onboarding.refresh_from_db()
     if onboarding.status != Status.NEEDS_ATTENTION:
         return onboarding
     try:
-        homes = wattshift_client.get_client().list_homes()
+        search = find_homes(onboarding=onboarding)
     except WattShiftError as error:
         record_event(
             onboarding=onboarding,
@@ -201,15 +229,19 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser | None)
         onboarding=onboarding,
         action=Action.LIST_HOMES,
         outcome=Outcome.SUCCEEDED,
-        detail=_("%(count)d homes listed.") % {"count": len(homes)},
+        detail=_("%(count)d homes listed.") % {"count": search.listed},
         by=by,
     )
 
-    candidates = matching_homes(onboarding=onboarding, homes=homes)
+    candidates = search.candidates
     if len(candidates) == 1:
         home_id = candidates[0].id
         if _move(
-            onboarding, expected=[Status.NEEDS_ATTENTION], to=Status.SUBMITTING, home_id=home_id
+            onboarding,
+            expected=[Status.NEEDS_ATTENTION],
+            to=Status.SUBMITTING,
+            without_home_id=True,
+            home_id=home_id,
         ):
             record_event(
                 onboarding=onboarding,
@@ -223,6 +255,26 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser | None)
             onboarding.refresh_from_db()
         return onboarding
     if not candidates:
+        waited = search.requested_at - _create_sent_at(onboarding)
+        if waited < reconcile_grace():
+            if _move(
+                onboarding,
+                expected=[Status.NEEDS_ATTENTION],
+                to=Status.NEEDS_ATTENTION,
+                last_error=_("WattShift may still be creating this home. Check again in a minute."),
+            ):
+                record_event(
+                    onboarding=onboarding,
+                    action=Action.RECONCILE,
+                    outcome=Outcome.TOO_SOON,
+                    detail=_(
+                        "No matching home yet, but the list was fetched only %(seconds)d seconds "
+                        "after the create was sent: WattShift may still be creating it."
+                    )
+                    % {"seconds": max(0, int(waited.total_seconds()))},
+                    by=by,
+                )
+            return onboarding
         if _move(
             onboarding,
             expected=[Status.NEEDS_ATTENTION],
@@ -253,7 +305,45 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser | None)
     return onboarding
 
 
-def matching_homes(*, onboarding: Onboarding, homes: Iterable[Home]) -> list[Home]:
+@dataclass(frozen=True)
+class HomeSearch:
+    """What WattShift's list of homes shows for one onboarding."""
+
+    # Same name, ZIP code and rate plan, and not recorded on another onboarding.
+    candidates: list[Home]
+    # Same name or same ZIP code: for support to look through.
+    near: list[Home]
+    listed: int
+    requested_at: datetime
+
+
+def find_homes(*, onboarding: Onboarding) -> HomeSearch:
+    """Look for this onboarding's home in homes/list. Raises WattShiftError."""
+    # Taken before sending: the list shows at least everything created by this moment.
+    requested_at = timezone.now()
+    homes = wattshift_client.get_client().list_homes()
+    candidates = _matching_homes(onboarding=onboarding, homes=homes)
+    name = onboarding.home_name.strip().casefold()
+    near = [
+        home
+        for home in homes
+        if home not in candidates
+        and (home.zipcode == onboarding.zipcode or home.name.strip().casefold() == name)
+    ][:50]
+    return HomeSearch(
+        candidates=candidates, near=near, listed=len(homes), requested_at=requested_at
+    )
+
+
+def reconcile_grace() -> timedelta:
+    """How long after sending a create an empty search proves the home was not created."""
+    seconds = getattr(settings, "WS_RECONCILE_GRACE_SECONDS", None)
+    if seconds is None:
+        seconds = 2 * float(settings.WS_API_TIMEOUT)
+    return timedelta(seconds=float(seconds))
+
+
+def _matching_homes(*, onboarding: Onboarding, homes: Iterable[Home]) -> list[Home]:
     """Homes with this onboarding's name, ZIP and rate plan that no other onboarding owns."""
     name = onboarding.home_name.strip().casefold()
     taken = set(
@@ -275,10 +365,14 @@ def resolve_with_home_id(
     *, onboarding: Onboarding, home_id: str, by: AbstractBaseUser
 ) -> Onboarding:
     """Support found the home upstream: record its id, then add solar if the home has it."""
-    _recover_if_stale(onboarding=onboarding)
+    release_if_stale(onboarding=onboarding)
     home_id = home_id.strip()
     if not _move(
-        onboarding, expected=[Status.NEEDS_ATTENTION], to=Status.SUBMITTING, home_id=home_id
+        onboarding,
+        expected=[Status.NEEDS_ATTENTION],
+        to=Status.SUBMITTING,
+        without_home_id=True,
+        home_id=home_id,
     ):
         raise CannotResolve(_("This onboarding does not need attention any more."))
     record_event(
@@ -294,7 +388,7 @@ def resolve_with_home_id(
 
 def mark_safe_to_retry(*, onboarding: Onboarding, by: AbstractBaseUser) -> Onboarding:
     """Support checked that the home was not created: the draft may be submitted again."""
-    _recover_if_stale(onboarding=onboarding)
+    release_if_stale(onboarding=onboarding)
     if not _move(
         onboarding,
         expected=[Status.NEEDS_ATTENTION],
@@ -328,13 +422,12 @@ def price_signal_for(*, onboarding: Onboarding) -> PriceSignal:
             detail=_error_detail(error),
         )
         raise
-    record_event(onboarding=onboarding, action=Action.PRICE_SIGNAL, outcome=Outcome.SUCCEEDED)
+    # Page views refetch every few minutes: only the first success is worth a history line.
+    succeeded = {"action": Action.PRICE_SIGNAL, "outcome": Outcome.SUCCEEDED}
+    if not onboarding.events.filter(**succeeded).exists():
+        record_event(onboarding=onboarding, **succeeded)
     cache.set(key, signal, PRICE_SIGNAL_CACHE_SECONDS)
     return signal
-
-
-def forget_price_signal(*, onboarding: Onboarding) -> None:
-    cache.delete(f"wizard:price_signal:{onboarding.home_id}")
 
 
 def stale_after() -> timedelta:
@@ -348,18 +441,20 @@ def stale_after() -> timedelta:
 def _create_home(*, onboarding: Onboarding, by: AbstractBaseUser) -> None:
     try:
         created = wattshift_client.get_client().create_home(home_details(onboarding=onboarding))
-    except (UpstreamUnavailable, Rejected) as error:
-        # Certainly not created: the draft goes back, untouched, with the reason.
-        record_event(
-            onboarding=onboarding,
-            action=Action.CREATE_HOME,
-            outcome=Outcome.FAILED,
-            detail=_error_detail(error),
-            by=by,
-        )
-        _move(onboarding, expected=[Status.SUBMITTING], to=Status.DRAFT, last_error=error.message)
-        return
     except WattShiftError as error:
+        if error.outcome_known:
+            # Certainly not created: the draft goes back, untouched, with the reason.
+            record_event(
+                onboarding=onboarding,
+                action=Action.CREATE_HOME,
+                outcome=Outcome.FAILED,
+                detail=_error_detail(error),
+                by=by,
+            )
+            _move(
+                onboarding, expected=[Status.SUBMITTING], to=Status.DRAFT, last_error=error.message
+            )
+            return
         record_event(
             onboarding=onboarding,
             action=Action.CREATE_HOME,
@@ -391,13 +486,48 @@ def _create_home(*, onboarding: Onboarding, by: AbstractBaseUser) -> None:
         detail=_("Home id %(id)s.") % {"id": created.id},
         by=by,
     )
-    # The id is written before anything else happens, so it is never lost.
-    _move(onboarding, expected=[Status.SUBMITTING], to=Status.SUBMITTING, home_id=created.id)
+    # Written whatever the status, so it is never lost: a stale recovery may have moved the row.
+    Onboarding.objects.filter(pk=onboarding.pk, home_id="").update(
+        home_id=created.id, updated_at=timezone.now()
+    )
+    onboarding.refresh_from_db()
+    if onboarding.home_id != created.id:
+        record_event(
+            onboarding=onboarding,
+            action=Action.CREATE_HOME,
+            outcome=Outcome.NOT_RECORDED,
+            detail=_(
+                "WattShift created home %(new)s, but this onboarding already has home id "
+                "%(old)s. Support must check WattShift for a second home."
+            )
+            % {"new": created.id, "old": onboarding.home_id},
+            by=by,
+        )
+        return
+    # Released meanwhile (stale recovery, or support's retry before anyone re-sent): take it back.
+    if onboarding.status != Status.SUBMITTING and not _move(
+        onboarding,
+        expected=[Status.NEEDS_ATTENTION, Status.DRAFT],
+        to=Status.SUBMITTING,
+        last_error="",
+    ):
+        return
     _finish_after_create(onboarding=onboarding, by=by)
 
 
 def _finish_after_create(*, onboarding: Onboarding, by: AbstractBaseUser | None) -> None:
-    """The home exists (home_id is set) and we hold the claim: add solar if needed, finish."""
+    """The home exists (home_id is set) and we hold the claim: add solar if needed, finish.
+
+    After a solar/create whose outcome is unknown, solar is set with homes/{id}/update
+    instead: setting the values again is harmless, a second solar/create may not be.
+    """
+    if not onboarding.home_id:
+        # Never reached by design; solar must not be sent without the home it belongs to.
+        _needs_attention(
+            onboarding=onboarding,
+            message=_("The home id was not recorded, so solar was not sent."),
+        )
+        return
     if not onboarding.has_solar:
         _move(
             onboarding,
@@ -407,12 +537,23 @@ def _finish_after_create(*, onboarding: Onboarding, by: AbstractBaseUser | None)
             last_error="",
         )
         return
+    client = wattshift_client.get_client()
+    net_metered = bool(onboarding.solar_net_metered)
+    by_update = onboarding.events.filter(action=Action.ADD_SOLAR, outcome=Outcome.UNKNOWN).exists()
+    action = Action.UPDATE_SOLAR if by_update else Action.ADD_SOLAR
     try:
-        wattshift_client.get_client().add_solar(
-            home_id=onboarding.home_id,
-            size_kw=onboarding.solar_size_kw,
-            net_metered=bool(onboarding.solar_net_metered),
-        )
+        if by_update:
+            client.update_home(
+                onboarding.home_id,
+                solarSystemSizeKw=onboarding.solar_size_kw,
+                isNonNetMetered=not net_metered,
+            )
+        else:
+            client.add_solar(
+                home_id=onboarding.home_id,
+                size_kw=onboarding.solar_size_kw,
+                net_metered=net_metered,
+            )
     except Exception as error:
         message = (
             error.message
@@ -421,7 +562,7 @@ def _finish_after_create(*, onboarding: Onboarding, by: AbstractBaseUser | None)
         )
         record_event(
             onboarding=onboarding,
-            action=Action.ADD_SOLAR,
+            action=action,
             outcome=_error_outcome(error) if isinstance(error, WattShiftError) else Outcome.FAILED,
             detail=_error_detail(error) if isinstance(error, WattShiftError) else message,
             by=by,
@@ -437,7 +578,18 @@ def _finish_after_create(*, onboarding: Onboarding, by: AbstractBaseUser | None)
         if not isinstance(error, WattShiftError):
             raise
         return
-    record_event(onboarding=onboarding, action=Action.ADD_SOLAR, outcome=Outcome.SUCCEEDED, by=by)
+    record_event(
+        onboarding=onboarding,
+        action=action,
+        outcome=Outcome.SUCCEEDED,
+        detail=_(
+            "Solar set on the home with homes/{id}/update: an earlier homes/solar/create may "
+            "have been processed, and setting the values again is harmless."
+        )
+        if by_update
+        else "",
+        by=by,
+    )
     _move(
         onboarding,
         expected=[Status.SUBMITTING],
@@ -445,6 +597,19 @@ def _finish_after_create(*, onboarding: Onboarding, by: AbstractBaseUser | None)
         solar_status=SolarStatus.ADDED,
         last_error="",
     )
+
+
+def _create_sent_at(onboarding: Onboarding) -> datetime:
+    """The latest moment the create with an unknown outcome can have been sent: its answer
+    (or timeout) is recorded after sending, the claim just before."""
+    last_create = (
+        onboarding.events.filter(action=Action.CREATE_HOME)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    moments = [moment for moment in (onboarding.submitted_at, last_create) if moment]
+    return max(moments) if moments else onboarding.updated_at
 
 
 def _needs_attention(*, onboarding: Onboarding, message: str) -> None:
@@ -459,14 +624,15 @@ def _needs_attention(*, onboarding: Onboarding, message: str) -> None:
     )
 
 
-def _recover_if_stale(*, onboarding: Onboarding) -> None:
+def release_if_stale(*, onboarding: Onboarding) -> Onboarding:
     """A submission whose worker died holds the row forever; after a while, release it:
-    without a home id the create's outcome is unknown, with one only solar is left to do."""
+    without a home id the create's outcome is unknown, with one only solar is left to do.
+    Reads and writes only the database, so any page may call it."""
     onboarding.refresh_from_db()
     if onboarding.status != Status.SUBMITTING:
-        return
+        return onboarding
     if onboarding.updated_at > timezone.now() - stale_after():
-        return
+        return onboarding
     stale = Onboarding.objects.filter(
         pk=onboarding.pk, status=Status.SUBMITTING, updated_at=onboarding.updated_at
     )
@@ -494,16 +660,26 @@ def _recover_if_stale(*, onboarding: Onboarding) -> None:
             outcome=Outcome.UNKNOWN,
             detail=_("The submission stopped without an answer."),
         )
+    return onboarding
 
 
-def _move(onboarding: Onboarding, *, expected: list[str], to: str, **fields: object) -> bool:
+def _move(
+    onboarding: Onboarding,
+    *,
+    expected: list[str],
+    to: str,
+    without_home_id: bool = False,
+    **fields: object,
+) -> bool:
     """The one place that changes the status: compare-and-set, then reload the instance.
 
-    Returns False (and changes nothing) when the row is no longer in an expected status.
+    Returns False (and changes nothing) when the row is no longer in an expected status, or,
+    with without_home_id, when a home id has been recorded on it meanwhile.
     """
-    moved = Onboarding.objects.filter(pk=onboarding.pk, status__in=expected).update(
-        status=to, updated_at=timezone.now(), **fields
-    )
+    rows = Onboarding.objects.filter(pk=onboarding.pk, status__in=expected)
+    if without_home_id:
+        rows = rows.filter(home_id="")
+    moved = rows.update(status=to, updated_at=timezone.now(), **fields)
     onboarding.refresh_from_db()
     if moved:
         logger.info(

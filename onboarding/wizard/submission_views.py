@@ -12,11 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onboarding.accounts.roles import is_support
-from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import WattShiftError
-from onboarding.wizard import services
+from onboarding.wizard import services, steps
 from onboarding.wizard.charts import home_timezone, price_chart
-from onboarding.wizard.models import Answer, Onboarding
+from onboarding.wizard.models import Onboarding
 from onboarding.wizard.selectors import get_onboarding_for
 from onboarding.wizard.submission_forms import MarkSafeToRetryForm, ResolveWithHomeIdForm
 
@@ -52,9 +51,18 @@ def submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return home_page
 
 
+@require_http_methods(["GET", "POST"])
 def home(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """The created home: confirmation after submitting, and its detail page afterwards."""
+    """The created home: confirmation after submitting, and its detail page afterwards.
+
+    POST is "Check again": anyone who may see the onboarding may ask homes/list once more.
+    """
     onboarding = get_onboarding_for(request.user, public_id)
+    if request.method == "POST":
+        services.reconcile_onboarding(onboarding=onboarding, by=request.user)
+        return _after_reconcile(request, onboarding, still_unsure="wizard:home")
+    # A submission whose worker died would otherwise say "being created" forever.
+    services.release_if_stale(onboarding=onboarding)
     if onboarding.status == Status.DRAFT:
         return redirect("wizard:resume", public_id=onboarding.public_id)
     context = {
@@ -114,15 +122,11 @@ def resolve(request: HttpRequest, public_id: UUID) -> HttpResponse:
                     return redirect("wizard:check", public_id=onboarding.public_id)
             elif action == "reconcile":
                 services.reconcile_onboarding(onboarding=onboarding, by=request.user)
-                if onboarding.status == Status.DRAFT:
-                    messages.success(request, onboarding.last_error)
-                    return redirect("wizard:check", public_id=onboarding.public_id)
                 if onboarding.status == Status.NEEDS_ATTENTION:
                     messages.warning(
                         request, _("Still not sure: see the latest entries in the history.")
                     )
-                    return redirect("wizard:resolve", public_id=onboarding.public_id)
-                return redirect("wizard:home", public_id=onboarding.public_id)
+                return _after_reconcile(request, onboarding, still_unsure="wizard:resolve")
         except services.CannotResolve as error:
             messages.info(request, str(error))
             return redirect("wizard:home", public_id=onboarding.public_id)
@@ -152,55 +156,43 @@ def price_signal_context(onboarding: Onboarding) -> dict[str, object]:
     return {"chart": price_chart(signal, tz=tz), "chart_tz": tz, "price_error": ""}
 
 
+def _after_reconcile(
+    request: HttpRequest, onboarding: Onboarding, *, still_unsure: str
+) -> HttpResponse:
+    """Where a check with homes/list leads: the draft when safe to retry, else a page."""
+    if onboarding.status == Status.DRAFT:
+        messages.success(request, onboarding.last_error)
+        return redirect("wizard:check", public_id=onboarding.public_id)
+    if onboarding.status == Status.NEEDS_ATTENTION:
+        return redirect(still_unsure, public_id=onboarding.public_id)
+    return redirect("wizard:home", public_id=onboarding.public_id)
+
+
 def candidates_context(onboarding: Onboarding) -> dict[str, object]:
     """What homes/list shows for this home: exact matches and near ones (same name or ZIP)."""
     if onboarding.status != Status.NEEDS_ATTENTION:
         return {"candidates": [], "near": [], "list_error": ""}
     try:
-        homes = wattshift_client.get_client().list_homes()
+        search = services.find_homes(onboarding=onboarding)
     except WattShiftError as error:
         return {"candidates": [], "near": [], "list_error": error.message}
-    candidates = services.matching_homes(onboarding=onboarding, homes=homes)
-    name = onboarding.home_name.strip().casefold()
-    near = [
-        home
-        for home in homes
-        if home not in candidates
-        and (home.zipcode == onboarding.zipcode or home.name.strip().casefold() == name)
-    ][:50]
-    return {"candidates": candidates, "near": near, "list_error": ""}
+    return {"candidates": search.candidates, "near": search.near, "list_error": ""}
 
 
 def sent_answers(onboarding: Onboarding) -> list[Row]:
-    """What was sent to WattShift, as the installer answered it."""
-    not_provided = _("Not provided")
-
-    def answer(value: str) -> str:
-        return str(Answer(value).label) if value else not_provided
-
+    """What was sent to WattShift: the answers as check answers shows them, plus the ids."""
     rows = [
-        Row(_("Home name"), onboarding.home_name),
-        Row(_("ZIP code"), onboarding.zipcode),
-        Row(_("Utility"), f"{onboarding.utility_name} ({onboarding.utility_id})"),
-        Row(_("Rate plan"), onboarding.rate_plan_name),
-        Row(_("Rate plan rateID"), onboarding.rate_plan_rate_id or not_provided),
-        Row(_("Rate plan id"), onboarding.rate_plan_id),
-        Row(_("EV charger"), answer(onboarding.has_ev_charger)),
-        Row(_("Electric heater"), answer(onboarding.has_electric_heater)),
-        Row(_("Smart water heater"), answer(onboarding.has_smart_water_heater)),
-        Row(_("Electric water heater"), answer(onboarding.has_electric_water_heater)),
-        Row(_("Air conditioning"), answer(onboarding.has_ac)),
+        Row(row.key, row.value)
+        for _step, step_rows in steps.summary(onboarding)
+        for row in step_rows
     ]
-    if onboarding.has_ac == Answer.YES:
-        rows.append(Row(_("AC type"), onboarding.get_ac_type_display() or not_provided))
-    if onboarding.has_solar:
-        size = onboarding.solar_size_kw
-        kw = f"{size.normalize():f}" if size is not None else ""
-        rows.append(Row(_("Solar"), _("%(kw)s kW") % {"kw": kw}))
-        rows.append(Row(_("Net metered"), _("Yes") if onboarding.solar_net_metered else _("No")))
-    else:
-        rows.append(Row(_("Solar"), _("No")))
-    return rows
+    not_provided = str(steps.NOT_PROVIDED)
+    return [
+        *rows,
+        Row(_("Utility id"), onboarding.utility_id),
+        Row(_("Rate plan id"), onboarding.rate_plan_id),
+        Row(_("Rate plan rateID"), onboarding.rate_plan_rate_id or not_provided),
+    ]
 
 
 def step_results(onboarding: Onboarding) -> list[Row]:

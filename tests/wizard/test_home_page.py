@@ -8,10 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 import responses
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from onboarding.wattshift.types import PriceSignal
+from onboarding.wizard import services
 from onboarding.wizard.charts import home_timezone, peak_window, price_chart
 from onboarding.wizard.models import Event, Onboarding
 from tests.wizard.submission_fixtures import HOME_ID, add_price_signal, make_onboarding, url
@@ -57,7 +60,10 @@ def test_the_home_page_shows_the_id_the_plan_and_a_price_chart(
     assert "E-6" in page
     assert "PGE-E-6" in page  # the plan's rateID
     assert "66d811ce52c6fe40859130e8" in page
-    assert "Pacific Gas &amp; Electric (14328)" in page
+    assert "Pacific Gas &amp; Electric" in page
+    assert _row("Utility id", "14328") in page
+    assert _row("Rate plan id", "66d811ce52c6fe40859130e8") in page
+    assert _row("Rate plan rateID", "PGE-E-6") in page
     assert "Not provided" in page  # the unanswered electric water heater
     assert "7.6 kW" in page
     assert re.search(r'<svg class="chart"[^>]*role="img"', page)
@@ -199,6 +205,69 @@ def test_home_created_without_solar_shows_the_retry_and_the_chart(
     assert "Try adding solar again" in page
     assert "Failed" in page
     assert '<svg class="chart"' in page
+
+
+def _row(key: str, value: str) -> str:
+    return f'<dt class="summary-list__key">{key}</dt><dd class="summary-list__value">{value}</dd>'
+
+
+def test_what_was_sent_reads_like_check_answers(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    add_price_signal(wattshift_api)
+
+    page = installer_client.get(home_url(created)).content.decode()
+
+    sent = page[page.index("What was sent") :]
+    assert _row("Rate plan", "E-6 (PGE-E-6)") in sent
+    assert _row("Does the home have an electric water heater?", "Not provided") in sent
+    assert _row("Solar system size", "7.6 kW") in sent
+    assert _row("Net metered", "Yes") in sent
+
+
+def test_a_submission_whose_worker_died_is_released_by_opening_the_page(
+    installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    onboarding = make_onboarding(installer)
+    long_ago = timezone.now() - services.stale_after() - timedelta(seconds=1)
+    Onboarding.objects.filter(pk=onboarding.pk).update(
+        status=Status.SUBMITTING, submitted_at=long_ago, updated_at=long_ago
+    )
+
+    page = installer_client.get(home_url(onboarding)).content.decode()
+
+    assert "Refresh this page" not in page
+    assert "We could not confirm the home was created" in page
+    assert ">Check again</button>" in page
+    onboarding.refresh_from_db()
+    assert onboarding.status == Status.NEEDS_ATTENTION
+    assert len(wattshift_api.calls) == 0
+
+
+def test_a_submission_still_in_flight_is_left_alone(
+    installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    onboarding = make_onboarding(installer)
+    Onboarding.objects.filter(pk=onboarding.pk).update(status=Status.SUBMITTING)
+
+    page = installer_client.get(home_url(onboarding)).content.decode()
+
+    assert "Refresh this page" in page
+    onboarding.refresh_from_db()
+    assert onboarding.status == Status.SUBMITTING
+
+
+def test_viewing_the_page_again_writes_no_history(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    add_price_signal(wattshift_api)
+
+    installer_client.get(home_url(created))
+    cache.clear()  # the price signal's cache window has passed
+    installer_client.get(home_url(created))
+
+    assert len(wattshift_api.calls) == 2
+    assert created.events.filter(action="price_signal").count() == 1
 
 
 def test_needs_attention_shows_no_chart_and_calls_nothing(

@@ -7,10 +7,16 @@ import pytest
 import requests
 import responses
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.utils import timezone
+from pytest_django.fixtures import Settings
 
 from onboarding.wattshift import client as wattshift_client
-from onboarding.wattshift.errors import WattShiftError
+from onboarding.wattshift.errors import (
+    Rejected,
+    UpstreamServerError,
+    WattShiftError,
+)
 from onboarding.wizard import services
 from onboarding.wizard.models import Answer, Event, Onboarding
 from tests.wizard.submission_fixtures import (
@@ -39,12 +45,23 @@ OUTCOME_UNKNOWN = {
     "read timeout": {"body": requests.ReadTimeout("read timed out")},
     "500 server error": {"status": 500, "body": "<html>oops</html>"},
     "502 from a proxy": {"status": 502, "body": ""},
+    "503 busy": {"status": 503, "json": {"error": "busy"}},
     "200 not JSON": {"status": 200, "body": "<html>maintenance</html>"},
     "200 without an id": {"status": 200, "json": {"ok": True}},
 }
 EVERY_FAILURE = {**CERTAINLY_NOT_CREATED, **OUTCOME_UNKNOWN}
 # solar/create's answer body is not read, so a 2xx without an id is a success there.
-SOLAR_FAILURES = {name: f for name, f in EVERY_FAILURE.items() if name != "200 without an id"}
+SOLAR_UNKNOWN = {name: f for name, f in OUTCOME_UNKNOWN.items() if name != "200 without an id"}
+
+
+def backdate(onboarding: Onboarding, seconds: float) -> None:
+    """Pretend the last submission was sent `seconds` earlier (the claim and its events)."""
+    earlier = timedelta(seconds=seconds)
+    row = Onboarding.objects.get(pk=onboarding.pk)
+    if row.submitted_at is not None:
+        Onboarding.objects.filter(pk=row.pk).update(submitted_at=row.submitted_at - earlier)
+    for event in Event.objects.filter(onboarding=row):
+        Event.objects.filter(pk=event.pk).update(at=event.at - earlier)
 
 
 def answers(onboarding: Onboarding) -> dict[str, object]:
@@ -179,6 +196,39 @@ def test_an_incomplete_draft_is_not_sent(
     assert len(wattshift_api.calls) == 0
     onboarding.refresh_from_db()
     assert onboarding.status == Status.DRAFT
+
+
+def test_an_answer_cleared_between_the_check_and_the_claim_sends_nothing(
+    ready_onboarding: Onboarding,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A second tab changes the ZIP (clearing the utility) just after the first check passed."""
+    check = services.missing_answers
+    checks = []
+
+    def then_another_tab_changes_the_zip(*, onboarding: Onboarding) -> list[str]:
+        missing = check(onboarding=onboarding)
+        if not checks:
+            Onboarding.objects.filter(pk=onboarding.pk).update(
+                zipcode="10001", utility_id="", utility_name="", rate_plan_id="", rate_plan_name=""
+            )
+        checks.append(missing)
+        return missing
+
+    monkeypatch.setattr(services, "missing_answers", then_another_tab_changes_the_zip)
+
+    with pytest.raises(services.OnboardingNotReady) as raised:
+        services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert "utility_id" in raised.value.missing
+    assert len(wattshift_api.calls) == 0
+    ready_onboarding.refresh_from_db()
+    assert ready_onboarding.status == Status.DRAFT
+    assert ready_onboarding.zipcode == "10001"
+    assert "nothing was sent" in ready_onboarding.last_error
+    assert events(ready_onboarding) == [("submit", "claimed"), ("submit", "skipped")]
 
 
 # Exactly once ---------------------------------------------------------------------------------
@@ -322,6 +372,101 @@ def test_an_unexpected_error_after_sending_needs_attention_and_is_raised(
     assert events(ready_onboarding)[-1] == ("homes/create", "unknown")
 
 
+@pytest.mark.parametrize(
+    ("error", "status"),
+    [
+        (Rejected("refused, yet maybe processed", status=409, outcome_known=False), "unknown"),
+        (UpstreamServerError(status=503, outcome_known=True), "known"),
+    ],
+    ids=["rejected-but-unknown", "server-error-but-known"],
+)
+def test_the_client_decides_whether_a_create_may_have_happened_not_the_error_class(
+    ready_onboarding: Onboarding,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+    monkeypatch: pytest.MonkeyPatch,
+    error: WattShiftError,
+    status: str,
+) -> None:
+    def fails(self: object, details: object) -> None:
+        raise error
+
+    monkeypatch.setattr(wattshift_client.WattShiftClient, "create_home", fails)
+    wattshift_api.add(responses.POST, url("homes/list"), status=503)
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    if status == "unknown":
+        assert result.status == Status.NEEDS_ATTENTION
+        assert ("homes/create", "unknown") in events(result)
+    else:
+        assert result.status == Status.DRAFT
+        assert events(result)[-1] == ("homes/create", "failed")
+        assert calls_to(wattshift_api, "homes/list") == []
+
+
+def test_a_home_id_arriving_after_a_stale_recovery_is_kept_and_solar_uses_it(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    """The create answered so late that another request already released the claim."""
+
+    def answer_after_the_recovery(request: object) -> tuple[int, dict[str, str], str]:
+        Onboarding.objects.filter(pk=ready_onboarding.pk).update(
+            status=Status.NEEDS_ATTENTION, last_error="Creating the home was interrupted."
+        )
+        return 200, {}, f'{{"id": "{HOME_ID}"}}'
+
+    wattshift_api.add_callback(
+        responses.POST, url("homes/create"), callback=answer_after_the_recovery
+    )
+    add_solar_ok(wattshift_api)
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.home_id == HOME_ID
+    assert result.status == Status.COMPLETE
+    assert result.solar_status == SolarStatus.ADDED
+    [solar] = calls_to(wattshift_api, "homes/solar/create")
+    assert body_of(solar)["homeId"] == HOME_ID
+    assert len(calls_to(wattshift_api, "homes/create")) == 1
+
+
+def test_a_late_home_id_never_replaces_one_already_recorded(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    """Support recorded the home found by hand before the create's own answer came back."""
+
+    def answer_after_support_resolved(request: object) -> tuple[int, dict[str, str], str]:
+        Onboarding.objects.filter(pk=ready_onboarding.pk).update(
+            status=Status.COMPLETE, home_id="ws_home_found_by_hand"
+        )
+        return 200, {}, '{"id": "ws_home_second"}'
+
+    wattshift_api.add_callback(
+        responses.POST, url("homes/create"), callback=answer_after_support_resolved
+    )
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.home_id == "ws_home_found_by_hand"
+    assert result.status == Status.COMPLETE
+    assert calls_to(wattshift_api, "homes/solar/create") == []
+    last = result.events.last()
+    assert (last.action, last.outcome) == ("homes/create", "not_recorded")
+    assert "ws_home_second" in last.detail
+
+
+def test_a_draft_that_already_has_a_home_id_is_never_created_again(
+    installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    onboarding = make_onboarding(installer, home_id=HOME_ID)
+
+    result = services.submit_onboarding(onboarding=onboarding, by=installer)
+
+    assert result.status == Status.DRAFT
+    assert len(wattshift_api.calls) == 0
+
+
 # Reconciling with homes/list ------------------------------------------------------------------
 
 
@@ -353,9 +498,13 @@ def test_exactly_one_matching_home_is_adopted_and_solar_added(
     assert ("reconcile", "adopted") in events(result)
 
 
-def test_no_matching_home_means_safe_to_retry(
-    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+def test_no_matching_home_means_safe_to_retry_once_the_grace_period_is_over(
+    ready_onboarding: Onboarding,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+    settings: Settings,
 ) -> None:
+    settings.WS_RECONCILE_GRACE_SECONDS = 0
     wattshift_api.add(responses.POST, url("homes/create"), status=500)
     wattshift_api.add(
         responses.POST,
@@ -370,6 +519,89 @@ def test_no_matching_home_means_safe_to_retry(
     assert result.home_id == ""
     assert events(result)[-1] == ("reconcile", "not_found")
     assert len(calls_to(wattshift_api, "homes/create")) == 1  # not re-sent by itself
+
+
+def test_no_matching_home_straight_after_the_create_proves_nothing(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    """The upstream may still be processing the create when homes/list answers."""
+    wattshift_api.add(responses.POST, url("homes/create"), status=500)
+    wattshift_api.add(responses.POST, url("homes/list"), json=[])
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.NEEDS_ATTENTION
+    assert result.last_error == (
+        "WattShift may still be creating this home. Check again in a minute."
+    )
+    assert events(result)[-2:] == [("homes/list", "succeeded"), ("reconcile", "too_soon")]
+
+    again = services.reconcile_onboarding(onboarding=result, by=installer)
+
+    assert again.status == Status.NEEDS_ATTENTION
+    assert len(calls_to(wattshift_api, "homes/list")) == 2
+    assert len(calls_to(wattshift_api, "homes/create")) == 1
+
+
+def test_checking_again_after_the_grace_period_finds_it_safe_to_retry(
+    ready_onboarding: Onboarding,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+    settings: Settings,
+) -> None:
+    settings.WS_API_TIMEOUT = 5  # the grace period defaults to twice the timeout: 10 s
+    wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
+    wattshift_api.add(responses.POST, url("homes/list"), json=[])
+    assert services.submit_onboarding(onboarding=ready_onboarding, by=installer).status == (
+        Status.NEEDS_ATTENTION
+    )
+
+    backdate(ready_onboarding, 9)
+    assert services.reconcile_onboarding(onboarding=ready_onboarding, by=installer).status == (
+        Status.NEEDS_ATTENTION
+    )
+    backdate(ready_onboarding, 2)
+    result = services.reconcile_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.DRAFT
+    assert events(result)[-1] == ("reconcile", "not_found")
+    assert len(calls_to(wattshift_api, "homes/create")) == 1
+
+
+def test_the_grace_period_setting_is_read_when_checking(
+    ready_onboarding: Onboarding,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+    settings: Settings,
+) -> None:
+    settings.WS_RECONCILE_GRACE_SECONDS = 60
+    wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
+    wattshift_api.add(responses.POST, url("homes/list"), json=[])
+    services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    backdate(ready_onboarding, 30)
+
+    assert services.reconcile_onboarding(onboarding=ready_onboarding, by=installer).status == (
+        Status.NEEDS_ATTENTION
+    )
+    settings.WS_RECONCILE_GRACE_SECONDS = 20
+    assert services.reconcile_onboarding(onboarding=ready_onboarding, by=installer).status == (
+        Status.DRAFT
+    )
+
+
+def test_one_matching_home_is_adopted_even_within_the_grace_period(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/create"), status=503)
+    wattshift_api.add(
+        responses.POST, url("homes/list"), json=[listed_home(ready_onboarding, "ws_home_made")]
+    )
+    add_solar_ok(wattshift_api, "ws_home_made")
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.COMPLETE
+    assert result.home_id == "ws_home_made"
 
 
 def test_several_matching_homes_are_left_to_support(
@@ -416,9 +648,13 @@ def test_when_homes_list_fails_it_keeps_needing_attention(
 
 
 def test_a_home_already_recorded_on_another_onboarding_is_not_adopted(
-    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+    ready_onboarding: Onboarding,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+    settings: Settings,
 ) -> None:
     """Two onboardings for one customer: the other's home must not be taken for this one."""
+    settings.WS_RECONCILE_GRACE_SECONDS = 0
     make_onboarding(installer, status=Status.COMPLETE, home_id="ws_home_theirs")
     wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
     wattshift_api.add(
@@ -443,8 +679,8 @@ def test_reconcile_does_nothing_unless_attention_is_needed(
 # Solar ----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("failure", SOLAR_FAILURES.values(), ids=SOLAR_FAILURES)
-def test_when_solar_fails_the_home_is_kept_and_the_retry_only_adds_solar(
+@pytest.mark.parametrize("failure", CERTAINLY_NOT_CREATED.values(), ids=CERTAINLY_NOT_CREATED)
+def test_when_solar_certainly_failed_the_retry_only_adds_solar_again(
     ready_onboarding: Onboarding,
     installer: User,
     wattshift_api: responses.RequestsMock,
@@ -459,7 +695,7 @@ def test_when_solar_fails_the_home_is_kept_and_the_retry_only_adds_solar(
     assert result.home_id == HOME_ID
     assert result.solar_status == SolarStatus.FAILED
     assert result.last_error.startswith("The home was created, but adding solar failed")
-    assert events(result)[-1][0] == "homes/solar/create"
+    assert events(result)[-1] == ("homes/solar/create", "failed")
 
     wattshift_api.replace(responses.POST, url("homes/solar/create"), json={"homeId": HOME_ID})
     retried = services.submit_onboarding(onboarding=result, by=installer)
@@ -468,7 +704,73 @@ def test_when_solar_fails_the_home_is_kept_and_the_retry_only_adds_solar(
     assert retried.solar_status == SolarStatus.ADDED
     assert retried.last_error == ""
     assert len(calls_to(wattshift_api, "homes/create")) == 1
-    assert len(calls_to(wattshift_api, "homes/solar/create")) == 2
+    assert [body_of(call) for call in calls_to(wattshift_api, "homes/solar/create")] == [
+        {"homeId": HOME_ID, "solarSystemSizeKw": 7.6, "isNonNetMetered": False}
+    ] * 2
+    assert calls_to(wattshift_api, f"homes/{HOME_ID}/update") == []
+
+
+@pytest.mark.parametrize("failure", SOLAR_UNKNOWN.values(), ids=SOLAR_UNKNOWN)
+def test_after_solar_may_have_been_added_the_retry_sets_it_with_update(
+    ready_onboarding: Onboarding,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+    failure: dict[str, object],
+) -> None:
+    add_created(wattshift_api)
+    wattshift_api.add(responses.POST, url("homes/solar/create"), **failure)
+
+    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.HOME_CREATED
+    assert result.solar_status == SolarStatus.FAILED
+    assert events(result)[-1] == ("homes/solar/create", "unknown")
+
+    wattshift_api.add(responses.POST, url(f"homes/{HOME_ID}/update"), json={"id": HOME_ID})
+    retried = services.submit_onboarding(onboarding=result, by=installer)
+
+    assert retried.status == Status.COMPLETE
+    assert retried.solar_status == SolarStatus.ADDED
+    assert [call.request.url for call in wattshift_api.calls] == [
+        url("homes/create"),
+        url("homes/solar/create"),
+        url(f"homes/{HOME_ID}/update"),
+    ]
+    [update] = calls_to(wattshift_api, f"homes/{HOME_ID}/update")
+    assert body_of(update) == {"solarSystemSizeKw": 7.6, "isNonNetMetered": False}
+    last = retried.events.last()
+    assert (last.action, last.outcome) == ("homes/update", "succeeded")
+    assert "homes/{id}/update" in last.detail
+
+
+def test_once_solar_may_exist_every_later_retry_uses_update(
+    installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    onboarding = make_onboarding(
+        installer,
+        solar_size_kw=Decimal("5"),
+        solar_net_metered=False,
+    )
+    add_created(wattshift_api)
+    wattshift_api.add(responses.POST, url("homes/solar/create"), body=requests.ReadTimeout())
+    update = url(f"homes/{HOME_ID}/update")
+    wattshift_api.add(responses.POST, update, body=requests.ConnectionError("refused"))
+    services.submit_onboarding(onboarding=onboarding, by=installer)
+    services.submit_onboarding(onboarding=onboarding, by=installer)  # update: not connected
+
+    wattshift_api.replace(responses.POST, update, json={})
+    result = services.submit_onboarding(onboarding=onboarding, by=installer)
+
+    assert result.status == Status.COMPLETE
+    assert len(calls_to(wattshift_api, "homes/solar/create")) == 1
+    bodies = [body_of(call) for call in calls_to(wattshift_api, f"homes/{HOME_ID}/update")]
+    assert bodies == [{"solarSystemSizeKw": 5, "isNonNetMetered": True}] * 2
+    assert events(result)[-4:] == [
+        ("submit", "claimed"),
+        ("homes/update", "failed"),
+        ("submit", "claimed"),
+        ("homes/update", "succeeded"),
+    ]
 
 
 # Support's manual resolution ------------------------------------------------------------------
@@ -577,6 +879,21 @@ def test_the_price_signal_is_cached_per_home(
     assert first == second
     assert [float(price) for price in first.prices] == prices
     assert len(wattshift_api.calls) == 1
+    assert events(onboarding) == [("price_signal", "succeeded")]
+
+
+def test_later_price_signal_fetches_write_no_history(
+    installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    """Every page view after the cache expires fetches again: only failures are news."""
+    onboarding = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
+    add_price_signal(wattshift_api)
+
+    for _view in range(3):
+        services.price_signal_for(onboarding=onboarding)
+        cache.clear()  # the cache window has passed
+
+    assert len(wattshift_api.calls) == 3
     assert events(onboarding) == [("price_signal", "succeeded")]
 
 
