@@ -24,21 +24,13 @@ from django.utils.translation import gettext as _
 from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wattshift.types import Home, HomeDetails, PriceSignal
-from onboarding.wizard.models import Answer, Event, Onboarding
+from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, Answer, Event, Onboarding
 
 logger = logging.getLogger(__name__)
 
 Status = Onboarding.Status
 SolarStatus = Onboarding.SolarStatus
 
-# Upstream field name for each appliance question on the Onboarding row.
-APPLIANCE_FIELDS = {
-    "has_ev_charger": "hasEvCharger",
-    "has_electric_heater": "hasElectricHeater",
-    "has_smart_water_heater": "hasSmartWaterHeater",
-    "has_electric_water_heater": "hasElectricWaterHeater",
-    "has_ac": "hasAC",
-}
 ANSWER_VALUES: dict[str, bool | None] = {Answer.YES: True, Answer.NO: False, Answer.NOT_SURE: None}
 
 PRICE_SIGNAL_CACHE_SECONDS = 300
@@ -123,7 +115,7 @@ def home_details(*, onboarding: Onboarding) -> HomeDetails:
     """The homes/create payload: unanswered questions omitted, "Not sure" sent as null."""
     appliances = {
         upstream: ANSWER_VALUES[getattr(onboarding, field)]
-        for field, upstream in APPLIANCE_FIELDS.items()
+        for field, upstream in APPLIANCE_UPSTREAM_FIELDS.items()
         if getattr(onboarding, field) in ANSWER_VALUES
     }
     return HomeDetails(
