@@ -3,12 +3,16 @@
 Each form validates what was posted and writes it to the Onboarding row. Messages live in
 `error_messages`, keyed by code, and are raised as ValidationError(message, code=...).
 `save()` stores a valid step; `save_draft()` stores only the fields that are valid, so
-"Save and come back later" keeps what is typed even when the step is incomplete.
+"Save and come back later" keeps what is typed even when the step is incomplete, and
+`not_kept()` names the answers it had to leave out.
 """
 
+import hashlib
+import json
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -17,12 +21,13 @@ from django.utils.translation import gettext_lazy as _
 
 from onboarding.wattshift.types import RatePlan, Utility
 from onboarding.wizard import selectors
-from onboarding.wizard.models import AcType, Answer, Onboarding
+from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, AcType, Answer, Onboarding
 
 # [0-9], not \d: \d also matches other scripts' digits, such as fullwidth ones.
 ZIP_FORMAT = re.compile(r"([0-9]{5})(?:[- ]?[0-9]{4})?")
 DECIMAL_FORMAT = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
 SOLAR_SIZE_LIMIT_KW = Decimal(1000)
+SOLAR_SIZE_MAX_CHARACTERS = 30
 YES, NO = "yes", "no"
 YES_NO = [(YES, _("Yes")), (NO, _("No"))]
 
@@ -39,10 +44,38 @@ class StepForm(forms.Form):
     """A step's form bound to one onboarding. Subclasses say how answers land on the row."""
 
     error_messages: ClassVar[dict[str, Any]] = {}
+    # Shown when the row changed under the form (another tab) so nothing was stored.
+    conflict_message: ClassVar[Any] = _(
+        "This onboarding was changed in another tab or window, so this page was not saved. "
+        "Check the answers and try again."
+    )
+
+    @classmethod
+    def for_onboarding(
+        cls, data: Any = None, *, onboarding: Onboarding, initial: dict[str, Any] | None = None
+    ) -> Self:
+        """The form with everything it needs read first. May raise WattShiftError."""
+        return cls(data, onboarding=onboarding, initial=initial)
 
     def __init__(self, *args: Any, onboarding: Onboarding, **kwargs: Any) -> None:
         self.onboarding = onboarding
         super().__init__(*args, **kwargs)
+
+    def stays_on_step(self) -> bool:
+        """After a valid save, show this step again instead of the next (a second stage)."""
+        return False
+
+    def not_kept(self) -> list[str]:
+        """The labels of questions whose typed answer was refused, so save_draft left it out."""
+        return [
+            str(field.label)
+            for name, field in self.fields.items()
+            if name in self.errors and str(self.data.get(self.add_prefix(name), "")).strip()
+        ]
+
+    def store_guard(self) -> dict[str, Any]:
+        """Extra conditions the row must still meet for the answers to be stored."""
+        return {}
 
     def apply(self, values: dict[str, Any]) -> set[str]:
         """Write these (valid) answers onto the onboarding; return the model fields changed."""
@@ -63,11 +96,10 @@ class StepForm(forms.Form):
         # Compare-and-set on the status: answers never change under a running submission.
         values = {name: getattr(self.onboarding, name) for name in changed}
         values["updated_at"] = timezone.now()
-        return bool(
-            Onboarding.objects.filter(pk=self.onboarding.pk, status=Onboarding.Status.DRAFT).update(
-                **values
-            )
+        current = Onboarding.objects.filter(
+            pk=self.onboarding.pk, status=Onboarding.Status.DRAFT, **self.store_guard()
         )
+        return bool(current.update(**values))
 
     def _error(self, code: str, **params: Any) -> ValidationError:
         return ValidationError(self.error_messages[code], code=code, params=params or None)
@@ -133,16 +165,21 @@ class ZipForm(StepForm):
         return normalise_zipcode(typed) if typed is not None else self.onboarding.zipcode or None
 
 
-def plan_value(position: int, plan: RatePlan) -> str:
-    """A radio value naming one plan of a utility: plan ids are not unique, positions are."""
-    return f"{position}:{plan.id}"
+def plan_value(plan: RatePlan) -> str:
+    """A radio value naming one plan by its id AND name: ids repeat (TOU-C and E-6 share one),
+    and unlike a position it still names the same plan if the cached list comes back reordered.
+    """
+    key = json.dumps([plan.id, plan.name]).encode()
+    return hashlib.blake2s(key, digest_size=8).hexdigest()
 
 
 class UtilityPlanForm(StepForm):
     """The utility and rate plan, from the cached utility/get answer for the ZIP code.
 
     Without JavaScript it is a two-stage form: choosing a different utility than the one whose
-    plans are shown (`plans_for`) stores the utility and shows its plans.
+    plans are shown (the posted `plans_for`) stores the utility and shows its plans. The page
+    posts the ZIP code it was shown for (`for_zipcode`), and the save requires that ZIP code
+    still on the row, so a choice made for a ZIP code changed meanwhile is never stored.
     """
 
     model_fields: ClassVar[tuple[str, ...]] = (
@@ -161,26 +198,40 @@ class UtilityPlanForm(StepForm):
         "invalid_plan": _(
             "Select one of the rate plans listed for %(utility)s. The list may have changed."
         ),
+        "zipcode_changed": _(
+            "The ZIP code was changed in another tab or window. Choose the utility and rate "
+            "plan again for ZIP code %(zipcode)s."
+        ),
     }
+    conflict_message: ClassVar[Any] = _(
+        "The ZIP code was changed in another tab or window, so this utility and rate plan were "
+        "not saved. Choose them again for the new ZIP code."
+    )
 
     utility = forms.CharField(label=_("Which utility supplies the home's electricity?"))
     plan = forms.CharField(label=_("Which rate plan is the home on?"), required=False)
-    plans_for = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    @classmethod
+    def for_onboarding(
+        cls, data: Any = None, *, onboarding: Onboarding, initial: dict[str, Any] | None = None
+    ) -> Self:
+        """The form with the ZIP code's utilities (cached); raises WattShiftError if unreadable."""
+        utilities = selectors.utilities_for_zip(onboarding.zipcode)
+        return cls(data, onboarding=onboarding, initial=initial, utilities=utilities)
+
+    def __init__(self, *args: Any, utilities: list[Utility], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # Raises WattShiftError when the upstream cannot answer: the view shows it.
-        self.utilities: list[Utility] = selectors.utilities_for_zip(self.onboarding.zipcode)
+        self.utilities = list(utilities)
+        # The ZIP code these utilities are for; the save requires it still on the row.
+        self.zipcode = self.onboarding.zipcode
         self.fields["utility"].error_messages["required"] = self.error_messages["utility_required"]
         self.fields["utility"].widget = _radios([(u.id, u.name) for u in self.utilities])
         self.selected_utility = self._selected_utility()
-        plans = self.selected_utility.rate_plans if self.selected_utility else ()
         self.fields["plan"].widget = _radios(
-            [(plan_value(position, plan), plan.name) for position, plan in enumerate(plans)]
+            [(value, plan.name) for value, plan in self.plan_choices()]
         )
         self.fields["utility"].initial = self.selected_utility.id if self.selected_utility else ""
         self.fields["plan"].initial = self._saved_plan_value()
-        self.fields["plans_for"].initial = self.selected_utility.id if self.selected_utility else ""
 
     def _utility(self, utility_id: object) -> Utility | None:
         return next((u for u in self.utilities if u.id == utility_id), None)
@@ -201,22 +252,27 @@ class UtilityPlanForm(StepForm):
         utility = self.selected_utility
         if not utility or utility.id != self.onboarding.utility_id:
             return ""
-        for position, plan in enumerate(utility.rate_plans):
-            saved = (self.onboarding.rate_plan_id, self.onboarding.rate_plan_name)
-            if (plan.id, plan.name) == saved:
-                return plan_value(position, plan)
-        return ""
+        saved = (self.onboarding.rate_plan_id, self.onboarding.rate_plan_name)
+        return next(
+            (value for value, plan in self.plan_choices() if (plan.id, plan.name) == saved), ""
+        )
 
     def plan_choices(self) -> list[tuple[str, RatePlan]]:
         """The selected utility's plans with their radio values, for the template."""
         plans = self.selected_utility.rate_plans if self.selected_utility else ()
-        return [(plan_value(position, plan), plan) for position, plan in enumerate(plans)]
+        return [(plan_value(plan), plan) for plan in plans]
 
     @property
     def plans_pending(self) -> bool:
         """The person picked a utility whose plans they have not been shown yet (no JS)."""
         utility = self.cleaned_data.get("utility") if hasattr(self, "cleaned_data") else None
         return bool(utility) and self.data.get("plans_for") != utility.id
+
+    def stays_on_step(self) -> bool:
+        return self.plans_pending
+
+    def store_guard(self) -> dict[str, Any]:
+        return {"zipcode": self.zipcode}
 
     def clean_utility(self) -> Utility:
         utility = self._utility(self.cleaned_data["utility"])
@@ -226,21 +282,23 @@ class UtilityPlanForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        shown_for = self.data.get("for_zipcode")
+        if shown_for is not None and shown_for != self.zipcode:
+            # The page was shown for another ZIP code: its choices do not apply to this one.
+            self.add_error("utility", self._error("zipcode_changed", zipcode=self.zipcode))
         utility: Utility | None = cleaned.get("utility")
         value = cleaned.get("plan") or ""
         cleaned["plan"] = None
-        if utility is None or self.plans_pending:
+        if utility is None or self.plans_pending or "plan" in self.errors:
             return cleaned
         if not value:
             self.add_error("plan", self._error("plan_required"))
             return cleaned
-        position_text, _separator, plan_id = value.partition(":")
-        plans = utility.rate_plans
-        position = int(position_text) if position_text.isascii() and position_text.isdigit() else -1
-        if not 0 <= position < len(plans) or plans[position].id != plan_id:
+        plan = next((p for p in utility.rate_plans if plan_value(p) == value), None)
+        if plan is None:
             self.add_error("plan", self._error("invalid_plan", utility=utility.name))
             return cleaned
-        cleaned["plan"] = plans[position]
+        cleaned["plan"] = plan
         return cleaned
 
     def apply(self, values: dict[str, Any]) -> set[str]:
@@ -267,13 +325,7 @@ def _answer_field(label: Any) -> forms.CharField:
 
 
 HOME_NAME_MAX_LENGTH = Onboarding._meta.get_field("home_name").max_length or 255
-APPLIANCE_FIELDS = (
-    "has_ev_charger",
-    "has_electric_heater",
-    "has_smart_water_heater",
-    "has_electric_water_heater",
-    "has_ac",
-)
+APPLIANCE_FIELDS = tuple(APPLIANCE_UPSTREAM_FIELDS)
 
 
 class HomeForm(StepForm):
@@ -321,22 +373,25 @@ class HomeForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        # add_error() takes a refused field out of cleaned_data; a field that failed its own
+        # checks (a NUL character, say) is not in it at all.
         for name in APPLIANCE_FIELDS:
             if name in cleaned:
                 try:
                     cleaned[name] = self._clean_answer(name)
                 except ValidationError as error:
-                    del cleaned[name]
                     self.add_error(name, error)
-        ac_type = cleaned.get("ac_type", "")
-        if cleaned.get("has_ac") != Answer.YES:
+        if "has_ac" not in cleaned:
+            # The AC answer was refused: the saved AC type stays as it is.
+            cleaned.pop("ac_type", None)
+        elif cleaned["has_ac"] != Answer.YES:
             # Asked only when the home has AC; an answer to a hidden question is dropped.
             cleaned["ac_type"] = ""
-        elif not ac_type:
-            del cleaned["ac_type"]
+        elif "ac_type" not in cleaned:
+            pass
+        elif not cleaned["ac_type"]:
             self.add_error("ac_type", self._error("ac_type_required"))
-        elif ac_type not in AcType.values:
-            del cleaned["ac_type"]
+        elif cleaned["ac_type"] not in AcType.values:
             self.add_error("ac_type", self._error("invalid_ac_type"))
         return cleaned
 
@@ -359,6 +414,7 @@ class SolarForm(StepForm):
         "size_not_positive": _("The system size must be more than 0 kW"),
         "size_too_large": _("The system size must be %(limit)s kW or less"),
         "size_too_precise": _("Enter the system size with no more than 2 decimal places"),
+        "size_too_long": _("Enter the system size as a short number of kW, like 7.6"),
         "net_metered_required": _("Select Yes if the system is net metered, or No"),
         "invalid_answer": _("Select Yes or No"),
     }
@@ -368,9 +424,13 @@ class SolarForm(StepForm):
         label=_("System size in kW"),
         help_text=_("The panels' total rated power, like 7.6."),
         required=False,
-        max_length=30,
         widget=forms.TextInput(
-            attrs={"inputmode": "decimal", "spellcheck": "false", "class": "input--short"}
+            attrs={
+                "inputmode": "decimal",
+                "spellcheck": "false",
+                "class": "input--short",
+                "maxlength": str(SOLAR_SIZE_MAX_CHARACTERS),
+            }
         ),
     )
     solar_net_metered = forms.CharField(
@@ -397,6 +457,8 @@ class SolarForm(StepForm):
         return value == YES
 
     def _parse_size(self, text: str) -> Decimal:
+        if len(text) > SOLAR_SIZE_MAX_CHARACTERS:
+            raise self._error("size_too_long")
         text = re.sub(r"\s*kw$", "", text.strip(), flags=re.IGNORECASE)
         if not text:
             raise self._error("size_required")
@@ -420,23 +482,30 @@ class SolarForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("has_solar") is not True:
+        if "has_solar" not in cleaned:
+            # The solar answer was refused: its follow-up answers stay as they were saved.
+            cleaned.pop("solar_size_kw", None)
+            cleaned.pop("solar_net_metered", None)
+            return cleaned
+        if cleaned["has_solar"] is False:
             # Size and net metering are asked only for a home with solar.
             cleaned["solar_size_kw"] = None
             cleaned["solar_net_metered"] = None
             return cleaned
-        try:
-            cleaned["solar_size_kw"] = self._parse_size(cleaned.get("solar_size_kw", ""))
-        except ValidationError as error:
-            del cleaned["solar_size_kw"]
-            self.add_error("solar_size_kw", error)
-        net_metered = cleaned.get("solar_net_metered", "")
-        if net_metered in (YES, NO):
-            cleaned["solar_net_metered"] = net_metered == YES
-        else:
-            del cleaned["solar_net_metered"]
-            code = "invalid_answer" if net_metered else "net_metered_required"
-            self.add_error("solar_net_metered", self._error(code))
+        # add_error() takes a refused field out of cleaned_data; a field that failed its own
+        # checks (a NUL character, say) is not in it at all.
+        if "solar_size_kw" in cleaned:
+            try:
+                cleaned["solar_size_kw"] = self._parse_size(cleaned["solar_size_kw"])
+            except ValidationError as error:
+                self.add_error("solar_size_kw", error)
+        if "solar_net_metered" in cleaned:
+            net_metered = cleaned["solar_net_metered"]
+            if net_metered in (YES, NO):
+                cleaned["solar_net_metered"] = net_metered == YES
+            else:
+                code = "invalid_answer" if net_metered else "net_metered_required"
+                self.add_error("solar_net_metered", self._error(code))
         return cleaned
 
     def apply(self, values: dict[str, Any]) -> set[str]:
@@ -448,3 +517,27 @@ class SolarForm(StepForm):
             self._set("solar_size_kw", None, changed)
             self._set("solar_net_metered", None, changed)
         return changed
+
+
+class SearchText(forms.CharField):
+    """Search text without control characters: PostgreSQL refuses NUL, and no name has them."""
+
+    def to_python(self, value: Any) -> str:
+        text = super().to_python(value)
+        return "".join(c for c in text if unicodedata.category(c) != "Cc").strip()
+
+
+class OnboardingSearchForm(forms.Form):
+    """The dashboard's search: a name, ZIP code or home id, and a status; bad values are ignored."""
+
+    q = SearchText(label=_("Search by home name, ZIP code or home id"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Any status")), *Onboarding.Status.choices],
+    )
+
+    def search(self) -> tuple[str, str]:
+        """The query and status to search with; a refused value counts as not given."""
+        self.is_valid()
+        return self.cleaned_data.get("q", ""), self.cleaned_data.get("status", "")

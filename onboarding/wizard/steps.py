@@ -1,8 +1,8 @@
 """The wizard's steps, in order, written once.
 
-URLs, the progress indicator, "next", "back", resume (the first unanswered step) and the
-check-answers page all derive from STEPS. Adding a step is one entry here plus its form and
-template.
+URLs, the progress indicator, "next", "back", resume (the first unanswered step), what a
+draft still lacks (`missing_answers`) and the check-answers page all derive from STEPS.
+Adding a step is one entry here plus its form and template.
 """
 
 from collections.abc import Callable
@@ -14,8 +14,9 @@ import zipcodes
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from onboarding.wizard import forms
-from onboarding.wizard.models import AcType, Answer, Onboarding
+from onboarding.wattshift.errors import WattShiftError
+from onboarding.wizard import forms, selectors
+from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, AcType, Answer, Onboarding
 
 
 @dataclass(frozen=True)
@@ -31,13 +32,22 @@ def _always(onboarding: Onboarding) -> bool:
     return True
 
 
+def _no_context(form: forms.StepForm | None, partial: str) -> dict[str, Any]:
+    return {}
+
+
+def _no_rows(onboarding: Onboarding) -> list[SummaryRow]:
+    return []
+
+
 @dataclass(frozen=True)
 class Step:
     slug: str
     title: Any  # a lazy translation
     form_class: type[forms.StepForm]
     template_name: str
-    is_answered: Callable[[Onboarding], bool]
+    # The Onboarding fields this step still has to fill in; empty once it is answered.
+    missing: Callable[[Onboarding], list[str]]
     summary_rows: Callable[[Onboarding], list[SummaryRow]]
     # Whether this onboarding is asked this step at all.
     applies: Callable[[Onboarding], bool] = _always
@@ -45,6 +55,14 @@ class Step:
     ready: Callable[[Onboarding], bool] = _always
     # Named partials of the template that htmx may ask for with ?partial=<name>.
     partials: tuple[str, ...] = field(default=())
+    # What the template needs beyond the form, given the form (None if it could not be built)
+    # and the htmx partial asked for ("" for the whole page).
+    extra_context: Callable[[forms.StepForm | None, str], dict[str, Any]] = _no_context
+    # The upstream ids behind the answers, for the home page's record of what was sent.
+    id_rows: Callable[[Onboarding], list[SummaryRow]] = _no_rows
+
+    def is_answered(self, onboarding: Onboarding) -> bool:
+        return not self.missing(onboarding)
 
 
 NOT_PROVIDED = _("Not provided")
@@ -75,6 +93,30 @@ def _zip_rows(onboarding: Onboarding) -> list[SummaryRow]:
     return [SummaryRow(gettext("ZIP code"), value, "zipcode")]
 
 
+def _zip_context(form: forms.StepForm | None, partial: str) -> dict[str, Any]:
+    """The place and utilities for the ZIP code typed (htmx preview) or saved."""
+    if not isinstance(form, forms.ZipForm):
+        return {}
+    zipcode = form.preview_zipcode()
+    if not zipcode:
+        return {"preview": None}
+    if partial == "preview":
+        try:
+            utilities = selectors.utilities_for_zip(zipcode)
+        except WattShiftError:
+            utilities = None
+    else:
+        # The full page only shows utilities already looked up: no upstream call per view.
+        utilities = selectors.cached_utilities_for_zip(zipcode)
+    return {
+        "preview": {"zipcode": zipcode, "place": place_for_zip(zipcode), "utilities": utilities}
+    }
+
+
+def _utility_context(form: forms.StepForm | None, partial: str) -> dict[str, Any]:
+    return {"place": place_for_zip(form.onboarding.zipcode)} if form is not None else {}
+
+
 def _utility_rows(onboarding: Onboarding) -> list[SummaryRow]:
     plan = onboarding.rate_plan_name
     if onboarding.rate_plan_rate_id and onboarding.rate_plan_rate_id != plan:
@@ -85,10 +127,17 @@ def _utility_rows(onboarding: Onboarding) -> list[SummaryRow]:
     ]
 
 
+def _utility_id_rows(onboarding: Onboarding) -> list[SummaryRow]:
+    return [
+        SummaryRow(gettext("Utility id"), onboarding.utility_id, "utility"),
+        SummaryRow(gettext("Rate plan id"), onboarding.rate_plan_id, "plan"),
+    ]
+
+
 def _home_rows(onboarding: Onboarding) -> list[SummaryRow]:
     form_fields = forms.HomeForm.base_fields
     rows = [SummaryRow(gettext("Home name"), onboarding.home_name, "home_name")]
-    for name in forms.APPLIANCE_FIELDS:
+    for name in APPLIANCE_UPSTREAM_FIELDS:
         rows.append(
             SummaryRow(str(form_fields[name].label), _answer(getattr(onboarding, name)), name)
         )
@@ -119,32 +168,60 @@ def _solar_rows(onboarding: Onboarding) -> list[SummaryRow]:
     return rows
 
 
+def _zip_missing(onboarding: Onboarding) -> list[str]:
+    return [] if onboarding.zipcode else ["zipcode"]
+
+
+def _utility_missing(onboarding: Onboarding) -> list[str]:
+    names = ("utility_id", "rate_plan_id", "rate_plan_name")
+    return [name for name in names if not getattr(onboarding, name)]
+
+
+def _home_missing(onboarding: Onboarding) -> list[str]:
+    missing = [] if onboarding.home_name.strip() else ["home_name"]
+    if onboarding.has_ac == Answer.YES and not onboarding.ac_type:
+        missing.append("ac_type")
+    return missing
+
+
+def _solar_missing(onboarding: Onboarding) -> list[str]:
+    if onboarding.has_solar is None:
+        return ["has_solar"]
+    if onboarding.has_solar is False:
+        return []
+    names = ("solar_size_kw", "solar_net_metered")
+    return [name for name in names if getattr(onboarding, name) is None]
+
+
 STEPS: tuple[Step, ...] = (
     Step(
         slug="zip",
         title=_("ZIP code"),
         form_class=forms.ZipForm,
         template_name="wizard/step_zip.html",
-        is_answered=lambda o: bool(o.zipcode),
+        missing=_zip_missing,
         summary_rows=_zip_rows,
         partials=("preview",),
+        extra_context=_zip_context,
     ),
     Step(
         slug="utility",
         title=_("Utility and rate plan"),
         form_class=forms.UtilityPlanForm,
         template_name="wizard/step_utility.html",
-        is_answered=lambda o: bool(o.utility_id and o.rate_plan_id and o.rate_plan_name),
+        missing=_utility_missing,
         summary_rows=_utility_rows,
         ready=lambda o: bool(o.zipcode),
         partials=("plans",),
+        extra_context=_utility_context,
+        id_rows=_utility_id_rows,
     ),
     Step(
         slug="about-home",
         title=_("About the home"),
         form_class=forms.HomeForm,
         template_name="wizard/step_home.html",
-        is_answered=lambda o: bool(o.home_name) and (o.has_ac != Answer.YES or bool(o.ac_type)),
+        missing=_home_missing,
         summary_rows=_home_rows,
     ),
     Step(
@@ -152,14 +229,7 @@ STEPS: tuple[Step, ...] = (
         title=_("Solar panels"),
         form_class=forms.SolarForm,
         template_name="wizard/step_solar.html",
-        is_answered=lambda o: (
-            o.has_solar is False
-            or (
-                o.has_solar is True
-                and o.solar_size_kw is not None
-                and o.solar_net_metered is not None
-            )
-        ),
+        missing=_solar_missing,
         summary_rows=_solar_rows,
     ),
 )
@@ -206,6 +276,20 @@ def progress(onboarding: Onboarding) -> Progress:
     return Progress(sum(step.is_answered(onboarding) for step in steps), len(steps))
 
 
-def summary(onboarding: Onboarding) -> list[tuple[Step, list[SummaryRow]]]:
-    """Every applicable step with its answers, for the check-answers page."""
-    return [(step, step.summary_rows(onboarding)) for step in applicable_steps(onboarding)]
+def missing_answers(onboarding: Onboarding) -> list[str]:
+    """What this draft still lacks: the Onboarding fields its applicable steps need, in order.
+
+    Empty when every step is answered, i.e. when the draft can be sent.
+    """
+    return [name for step in applicable_steps(onboarding) for name in step.missing(onboarding)]
+
+
+def summary(
+    onboarding: Onboarding, *, with_ids: bool = False
+) -> list[tuple[Step, list[SummaryRow]]]:
+    """Every applicable step with its answers: check answers, and (with the upstream ids of
+    the utility and plan) the home page's record of what was sent."""
+    return [
+        (step, step.summary_rows(onboarding) + (step.id_rows(onboarding) if with_ids else []))
+        for step in applicable_steps(onboarding)
+    ]

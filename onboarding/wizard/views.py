@@ -20,7 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from onboarding.accounts.roles import is_support
 from onboarding.wattshift.errors import WattShiftError
-from onboarding.wizard import selectors, steps
+from onboarding.wizard import forms, selectors, steps
 from onboarding.wizard.models import Onboarding
 
 DASHBOARD_PAGE_SIZE = 20
@@ -55,8 +55,7 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
 
 def dashboard(request: HttpRequest) -> HttpResponse:
     visible = selectors.onboardings_visible_to(request.user)
-    query = request.GET.get("q", "").strip()
-    status = request.GET.get("status", "")
+    query, status = forms.OnboardingSearchForm(request.GET).search()
     found = selectors.search_onboardings(visible, query=query, status=status)
     page = Paginator(found, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [
@@ -74,7 +73,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "page": page,
             "query": query,
-            "status": status if status in Onboarding.Status.values else "",
+            "status": status,
             "statuses": Onboarding.Status.choices,
             "needs_attention": visible.filter(status=Onboarding.Status.NEEDS_ATTENTION),
             "is_support": is_support(request.user),
@@ -126,24 +125,25 @@ def step_view(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
     partial = request.GET.get("partial", "")
     partial = partial if request.htmx and partial in current.partials else ""
 
+    this_step = step_url(onboarding, current, returning=returning)
     form = None
     upstream_error = None
     try:
         if request.method == "POST":
-            form = current.form_class(request.POST, onboarding=onboarding)
+            form = current.form_class.for_onboarding(request.POST, onboarding=onboarding)
             if "save_later" in request.POST:
-                return _save_for_later(request, onboarding, form)
+                if not form.save_draft():
+                    return _not_saved(request, form, this_step)
+                return _saved_for_later(request, form)
             if form.is_valid():
                 if not form.save():
-                    return _redirect(request, home_url(onboarding))
-                if getattr(form, "plans_pending", False):
-                    # No JavaScript: a utility was chosen; now show its plans.
-                    return _redirect(request, step_url(onboarding, current, returning=returning))
+                    return _not_saved(request, form, this_step)
+                if form.stays_on_step():
+                    return _redirect(request, this_step)
                 return _redirect(request, _after_step(onboarding, current, returning=returning))
-        elif partial:
-            form = current.form_class(onboarding=onboarding, initial=request.GET.dict())
         else:
-            form = current.form_class(onboarding=onboarding)
+            initial = request.GET.dict() if partial else None
+            form = current.form_class.for_onboarding(onboarding=onboarding, initial=initial)
     except WattShiftError as error:
         if request.method == "POST" and "save_later" in request.POST:
             # Nothing on this page could be read, so nothing new to save; the draft is intact.
@@ -162,10 +162,11 @@ def step_view(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
         "steps": step_list,
         "step_number": step_list.index(current) + 1 if current in step_list else None,
         "step_count": len(step_list),
-        "action_url": step_url(onboarding, current, returning=returning),
-        "zip_url": step_url(onboarding, steps.STEPS[0], returning=returning),
+        "action_url": this_step,
+        # Each step's URL by slug, so a page can link to an earlier answer (Change the ZIP code).
+        "step_urls": {s.slug: step_url(onboarding, s, returning=returning) for s in step_list},
     }
-    context.update(_step_context(current, form, partial))
+    context.update(current.extra_context(form, partial))
     template = current.template_name
     if partial or request.htmx:
         template = f"{template}#{partial or 'form'}"
@@ -174,39 +175,31 @@ def step_view(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
     return response
 
 
-def _step_context(step: steps.Step, form: Any, partial: str) -> dict[str, Any]:
-    """What one step's template needs beyond the form, e.g. the ZIP code preview."""
-    if step.slug == "utility" and form is not None:
-        return {"place": steps.place_for_zip(form.onboarding.zipcode)}
-    if step.slug != "zip" or form is None:
-        return {}
-    zipcode = form.preview_zipcode()
-    if not zipcode:
-        return {"preview": None}
-    if partial == "preview":
-        try:
-            utilities = selectors.utilities_for_zip(zipcode)
-        except WattShiftError:
-            utilities = None
-    else:
-        # The full page only shows utilities already looked up: no upstream call per view.
-        utilities = selectors.cached_utilities_for_zip(zipcode)
-    return {
-        "preview": {
-            "zipcode": zipcode,
-            "place": steps.place_for_zip(zipcode),
-            "utilities": utilities,
-        }
-    }
-
-
-def _save_for_later(request: HttpRequest, onboarding: Onboarding, form: Any) -> HttpResponse:
-    if not form.save_draft():
+def _not_saved(request: HttpRequest, form: forms.StepForm, step_page: str) -> HttpResponse:
+    """Nothing was stored: the onboarding was sent meanwhile, or another tab changed it."""
+    onboarding = selectors.get_onboarding_for(request.user, form.onboarding.public_id)
+    if not onboarding.is_draft:
         return _redirect(request, home_url(onboarding))
-    messages.success(
-        request,
-        _("Your answers are saved. Resume this onboarding from the list when you are ready."),
-    )
+    messages.warning(request, str(form.conflict_message))
+    return _redirect(request, step_page)
+
+
+def _saved_for_later(request: HttpRequest, form: forms.StepForm) -> HttpResponse:
+    not_kept = form.not_kept()
+    if not_kept:
+        messages.warning(
+            request,
+            _(
+                "Your other answers are saved. These answers were not valid, so they were not "
+                "saved: %(questions)s"
+            )
+            % {"questions": ", ".join(f"“{label}”" for label in not_kept)},
+        )
+    else:
+        messages.success(
+            request,
+            _("Your answers are saved. Resume this onboarding from the list when you are ready."),
+        )
     return _redirect(request, reverse("wizard:dashboard"))
 
 
@@ -218,10 +211,11 @@ def check_answers(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if unanswered is not None:
         return redirect(step_url(onboarding, unanswered, returning=True))
     visible = selectors.onboardings_visible_to(request.user)
-    duplicates = [
-        {"onboarding": other, "visible": visible.filter(pk=other.pk).exists()}
-        for other in selectors.likely_duplicates(onboarding)
-    ]
+    others = list(selectors.likely_duplicates(onboarding))
+    visible_ids = set(visible.filter(pk__in=[o.pk for o in others]).values_list("pk", flat=True))
+    # What the person may not open themselves is only counted: no id, status, owner or link.
+    duplicates = [o for o in others if o.pk in visible_ids]
+    hidden_duplicates = len(others) - len(duplicates)
     step_list = steps.applicable_steps(onboarding)
     return render(
         request,
@@ -237,6 +231,8 @@ def check_answers(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 for step, rows in steps.summary(onboarding)
             ],
             "duplicates": duplicates,
+            "hidden_duplicates": hidden_duplicates,
+            "duplicate_count": len(others),
             "back_url": step_url(onboarding, step_list[-1]),
         },
     )

@@ -12,6 +12,8 @@ from django.urls import reverse
 from pytest_django import Settings
 from requests import PreparedRequest
 
+from onboarding.wattshift.types import RatePlan
+from onboarding.wizard.forms import plan_value
 from onboarding.wizard.models import AcType, Answer, Onboarding
 
 WIZARD_API = "https://ws-wizard.test"
@@ -151,6 +153,11 @@ def step_url(onboarding: Onboarding, slug: str, *, returning: bool = False) -> s
 
 def check_url(onboarding: Onboarding) -> str:
     return reverse("wizard:check", args=[onboarding.public_id])
+
+
+def plan_choice(plan_id: str, name: str) -> str:
+    """The radio value the utility step gives the plan with this id and name."""
+    return plan_value(RatePlan(id=plan_id, name=name))
 
 
 def error_codes(response: object, field_name: str) -> list[str]:

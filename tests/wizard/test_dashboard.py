@@ -104,3 +104,17 @@ def test_dashboard_is_paginated(support_client: Client, make_draft):
     names |= {row["onboarding"].home_name for row in second.context["rows"]}
     assert len(names) == 25
     assert support_client.get(DASHBOARD, {"page": "99"}).status_code == 200
+
+
+def test_search_ignores_nul_and_control_characters(support_client: Client, make_draft):
+    # PostgreSQL refuses NUL in a query: this was a 500 there.
+    make_draft(home_name="Oscar Home", zipcode="02139")
+    for query in ("\x00", "%00", "Oscar\x00 Home", "\x1b[31mOscar", "\x00" * 10_000):
+        response = support_client.get(DASHBOARD, {"q": query, "status": "\x00"})
+        assert response.status_code == 200, query
+    response = support_client.get(DASHBOARD, {"q": "Oscar\x00 Home\x07"})
+    assert [row["onboarding"].home_name for row in response.context["rows"]] == ["Oscar Home"]
+    assert response.context["query"] == "Oscar Home"
+    page = support_client.get(DASHBOARD, {"q": "\x00", "status": "\x00"})
+    assert [row["onboarding"].home_name for row in page.context["rows"]] == ["Oscar Home"]
+    assert page.context["status"] == ""

@@ -16,6 +16,7 @@ from tests.wizard.conftest import (
     check_url,
     complete_answers,
     error_codes,
+    plan_choice,
     step_url,
 )
 
@@ -167,9 +168,38 @@ def test_save_and_come_back_later_keeps_valid_answers_only(
     assert draft.has_electric_heater == Answer.NOT_SURE
     assert (draft.has_ac, draft.ac_type) == (Answer.YES, "")
     dashboard = installer_client.get(response["Location"]).content.decode()
-    assert "Your answers are saved" in dashboard
+    # The refused answer is named, not silently dropped under "Your answers are saved".
+    assert "Your answers are saved" not in dashboard
+    assert "Your other answers are saved" in dashboard
+    assert "Does the home have an electric vehicle (EV) charger?" in dashboard
+    assert "Does the home have electric heating?" not in dashboard
     assert "Willow Cottage" in dashboard
     assert "0 of 4 steps" in dashboard
+
+
+def test_save_later_names_every_answer_it_did_not_keep(installer_client, complete_draft):
+    response = installer_client.post(
+        step_url(complete_draft, "solar"),
+        {"has_solar": "yes", "solar_size_kw": "lots", "solar_net_metered": "x", "save_later": "1"},
+    )
+    complete_draft.refresh_from_db()
+    assert complete_draft.solar_size_kw == Decimal("7.6")
+    dashboard = installer_client.get(response["Location"]).content.decode()
+    assert (
+        "These answers were not valid, so they were not saved: "
+        "“System size in kW”, “Is the solar system net metered?”"
+    ) in dashboard
+    assert "Does the home have solar panels?" not in dashboard
+
+
+def test_save_later_with_nothing_refused_says_all_is_saved(installer_client, draft):
+    response = installer_client.post(
+        step_url(draft, "about-home"), {"home_name": "", "has_ac": "yes", "save_later": "1"}
+    )
+    dashboard = installer_client.get(response["Location"]).content.decode()
+    # Left blank is not refused: nothing typed was lost.
+    assert "Your answers are saved." in dashboard
+    assert "not saved" not in dashboard
 
 
 def test_save_later_with_an_invalid_size_keeps_the_solar_answer(installer_client, draft):
@@ -280,16 +310,23 @@ def test_changing_the_zip_from_check_leads_through_utility_again(
     assert "Eversource" in page and "Back to check your answers" in page
     response = installer_client.post(
         step_url(complete_draft, "utility", returning=True),
-        {"utility": "11804", "plans_for": "11804", "plan": "0:ev-r1", "return": "check"},
+        {
+            "utility": "11804",
+            "plans_for": "11804",
+            "plan": plan_choice("ev-r1", "R-1"),
+            "return": "check",
+        },
     )
     assert response["Location"] == check_url(complete_draft)
     check = installer_client.get(check_url(complete_draft)).content.decode()
     assert "02139 (Cambridge, MA)" in check and "R-1" in check
 
 
-def test_likely_duplicate_warning(installer_client, make_draft, other_installer):
+def test_likely_duplicate_warning_keeps_other_peoples_onboardings_private(
+    installer_client, make_draft, other_installer
+):
     mine = make_draft(**complete_answers())
-    make_draft(
+    theirs = make_draft(
         owner=other_installer,
         **complete_answers(
             home_name=" maple house ".strip(), status="complete", home_id="ws_home_42"
@@ -298,8 +335,35 @@ def test_likely_duplicate_warning(installer_client, make_draft, other_installer)
     make_draft(**complete_answers(home_name="Maple House", zipcode="02139"))
     content = installer_client.get(check_url(mine)).content.decode()
     assert "Another onboarding already has the home name" in content
-    assert "ws_home_42" in content
+    assert "One of them was started by another person" in content
+    # Nothing about it the installer could not see by opening it: no id, status, owner or link.
+    warning = content[content.index('id="duplicate-warning"') :]
+    warning = warning[: warning.index("</div>")]
+    assert "ws_home_42" not in content
+    assert "Onboarded" not in warning and "oscar" not in warning.lower()
+    assert str(theirs.public_id) not in content
+    assert "<li>" not in warning
+
+
+def test_likely_duplicate_warning_details_what_the_person_may_see(
+    installer_client, support_client, make_draft, other_installer
+):
+    mine = make_draft(**complete_answers())
+    own_other = make_draft(**complete_answers(status="complete", home_id="ws_home_7"))
+    theirs = make_draft(
+        owner=other_installer, **complete_answers(status="complete", home_id="ws_home_42")
+    )
+    content = installer_client.get(check_url(mine)).content.decode()
+    assert "2 other onboardings already have the home name" in content
+    assert "ws_home_7" in content and str(own_other.public_id) in content
+    assert "ws_home_42" not in content and str(theirs.public_id) not in content
     assert content.count("<li>") == 1
+
+    content = support_client.get(check_url(mine)).content.decode()
+    assert "ws_home_7" in content and "ws_home_42" in content
+    assert str(theirs.public_id) in content
+    assert "started by another person" not in content
+    assert content.count("<li>") == 2
 
 
 def test_no_duplicate_warning_for_a_unique_home(installer_client, complete_draft):

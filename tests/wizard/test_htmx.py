@@ -3,7 +3,15 @@
 from django.test import Client
 
 from onboarding.wizard.models import Onboarding
-from tests.wizard.conftest import HTMX, TOU_D_ID, UtilityApi, check_url, error_codes, step_url
+from tests.wizard.conftest import (
+    HTMX,
+    TOU_D_ID,
+    UtilityApi,
+    check_url,
+    error_codes,
+    plan_choice,
+    step_url,
+)
 
 
 def test_invalid_post_renders_only_the_form_partial(installer_client: Client, draft: Onboarding):
@@ -101,7 +109,7 @@ def test_utility_step_with_htmx_posts_and_errors_in_place(
     onboarding = make_draft(zipcode="95313")
     response = installer_client.post(
         step_url(onboarding, "utility"),
-        {"utility": "14328", "plans_for": "14328", "plan": "0:forged"},
+        {"utility": "14328", "plans_for": "14328", "plan": plan_choice("forged", "TOU-D")},
         headers=HTMX,
     )
     assert error_codes(response, "plan") == ["invalid_plan"]
@@ -109,7 +117,7 @@ def test_utility_step_with_htmx_posts_and_errors_in_place(
     assert '<div id="step-body">' in content and "<main" not in content
     response = installer_client.post(
         step_url(onboarding, "utility"),
-        {"utility": "14328", "plans_for": "14328", "plan": f"0:{TOU_D_ID}"},
+        {"utility": "14328", "plans_for": "14328", "plan": plan_choice(TOU_D_ID, "TOU-D")},
         headers=HTMX,
     )
     assert response["HX-Redirect"] == step_url(onboarding, "about-home")

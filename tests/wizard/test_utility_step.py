@@ -15,6 +15,7 @@ from onboarding.wattshift.errors import (
     UpstreamUnavailable,
     WattShiftError,
 )
+from onboarding.wizard import forms, selectors
 from onboarding.wizard.models import Onboarding
 from tests.wizard.conftest import (
     PGE_95313,
@@ -22,6 +23,7 @@ from tests.wizard.conftest import (
     TOU_D_ID,
     UtilityApi,
     error_codes,
+    plan_choice,
     step_url,
 )
 
@@ -36,25 +38,26 @@ def post_plan(client: Client, onboarding: Onboarding, utility: str, plan: str, *
     return client.post(step_url(onboarding, "utility"), data)
 
 
-@pytest.mark.parametrize(("position", "name"), [(0, "TOU-D"), (1, "TOU-C"), (2, "E-6")])
+@pytest.mark.parametrize(
+    ("plan_id", "name"), [(TOU_D_ID, "TOU-D"), (SHARED_ID, "TOU-C"), (SHARED_ID, "E-6")]
+)
 def test_duplicate_plan_ids_record_the_plan_picked(
-    installer_client: Client, zip_draft, utility_api: UtilityApi, position: int, name: str
+    installer_client: Client, zip_draft, utility_api: UtilityApi, plan_id: str, name: str
 ) -> None:
     onboarding = zip_draft("95313")
-    plan_id = TOU_D_ID if position == 0 else SHARED_ID
-    response = post_plan(installer_client, onboarding, "14328", f"{position}:{plan_id}")
+    response = post_plan(installer_client, onboarding, "14328", plan_choice(plan_id, name))
     assert response.status_code == 302
     onboarding.refresh_from_db()
     assert (onboarding.rate_plan_id, onboarding.rate_plan_name) == (plan_id, name)
     # Coming back shows the same plan chosen, not the first one with that id.
     page = installer_client.get(step_url(onboarding, "utility")).content.decode()
-    assert f'value="{position}:{plan_id}" checked' in page
+    assert f'value="{plan_choice(plan_id, name)}" checked' in page
     assert page.count(" checked") == 2  # the utility and the plan
 
 
 def test_current_shape_records_rate_id(installer_client: Client, zip_draft, utility_api):
     onboarding = zip_draft("02139")
-    response = post_plan(installer_client, onboarding, "11804", "0:ev-r1")
+    response = post_plan(installer_client, onboarding, "11804", plan_choice("ev-r1", "R-1"))
     assert response.status_code == 302
     onboarding.refresh_from_db()
     assert onboarding.zipcode == "02139"
@@ -68,18 +71,24 @@ def test_current_shape_records_rate_id(installer_client: Client, zip_draft, util
     ("data", "field", "code"),
     [
         (
-            {"utility": "99999", "plans_for": "99999", "plan": "0:pge-e1"},
+            {"utility": "99999", "plans_for": "99999", "plan": plan_choice("pge-e1", "E-1")},
             "utility",
             "invalid_utility",
         ),
         ({"utility": "", "plans_for": "", "plan": ""}, "utility", "required"),
         # A plan of the other utility, sent as if it were PG&E's.
         (
-            {"utility": "14328", "plans_for": "14328", "plan": "0:smud-r-tod"},
+            {"utility": "14328", "plans_for": "14328", "plan": plan_choice("smud-r-tod", "R-TOD")},
             "plan",
             "invalid_plan",
         ),
         ({"utility": "14328", "plans_for": "14328", "plan": "7:pge-e1"}, "plan", "invalid_plan"),
+        # The right id with another plan's name: a value no listed plan has.
+        (
+            {"utility": "14328", "plans_for": "14328", "plan": plan_choice("pge-e1", "TOU-C")},
+            "plan",
+            "invalid_plan",
+        ),
         ({"utility": "14328", "plans_for": "14328", "plan": "pge-e1"}, "plan", "invalid_plan"),
         (
             {"utility": "14328", "plans_for": "14328", "plan": "-1:pge-tou-c"},
@@ -122,18 +131,19 @@ def test_two_utilities_without_javascript_is_a_two_stage_form(
     onboarding.refresh_from_db()
     assert onboarding.utility_id == "19229"
     page = installer_client.get(response["Location"]).content.decode()
-    assert 'value="0:smud-r-tod"' in page and "pge-e1" not in page
+    assert f'value="{plan_choice("smud-r-tod", "R-TOD")}"' in page
+    assert plan_choice("pge-e1", "E-1") not in page and "E-1" not in page
 
     # Switching utility with the other's plans on screen shows the new plans, no error.
     response = installer_client.post(
         step_url(onboarding, "utility"),
-        {"utility": "14328", "plans_for": "19229", "plan": "0:smud-r-tod"},
+        {"utility": "14328", "plans_for": "19229", "plan": plan_choice("smud-r-tod", "R-TOD")},
     )
     assert response["Location"] == step_url(onboarding, "utility")
     onboarding.refresh_from_db()
     assert (onboarding.utility_id, onboarding.rate_plan_id) == ("14328", "")
 
-    response = post_plan(installer_client, onboarding, "14328", "1:pge-tou-c")
+    response = post_plan(installer_client, onboarding, "14328", plan_choice("pge-tou-c", "TOU-C"))
     assert response["Location"] == step_url(onboarding, "about-home")
     onboarding.refresh_from_db()
     assert (onboarding.utility_name, onboarding.rate_plan_name) == (
@@ -152,7 +162,7 @@ def test_changing_utility_clears_the_old_plan(installer_client: Client, make_dra
         rate_plan_name="E-1",
         rate_plan_rate_id="PGE-E-1",
     )
-    post_plan(installer_client, onboarding, "19229", "0:smud-r-tod")
+    post_plan(installer_client, onboarding, "19229", plan_choice("smud-r-tod", "R-TOD"))
     onboarding.refresh_from_db()
     assert (onboarding.utility_id, onboarding.rate_plan_id) == ("19229", "smud-r-tod")
     assert onboarding.rate_plan_rate_id == "SMUD-R-TOD"
@@ -210,7 +220,7 @@ def test_upstream_failure_keeps_the_draft_and_says_what_to_do(
     assert "wizard-test-key-not-secret" not in content
 
     # Posting a choice while the upstream is down changes nothing either.
-    response = post_plan(installer_client, onboarding, "14328", f"0:{TOU_D_ID}")
+    response = post_plan(installer_client, onboarding, "14328", plan_choice(TOU_D_ID, "TOU-D"))
     assert response.status_code == 200
     assert Onboarding.objects.values().get(pk=onboarding.pk) == before
 
@@ -230,7 +240,7 @@ def test_one_lookup_per_zip_across_views_and_users(
     first = zip_draft("95313")
     for _ in range(3):
         assert installer_client.get(step_url(first, "utility")).status_code == 200
-    post_plan(installer_client, first, "14328", f"0:{TOU_D_ID}")
+    post_plan(installer_client, first, "14328", plan_choice(TOU_D_ID, "TOU-D"))
     installer_client.get(step_url(first, "zip"))
     installer_client.get(step_url(first, "utility"))
 
@@ -238,7 +248,7 @@ def test_one_lookup_per_zip_across_views_and_users(
     other_client.force_login(other_installer)
     second = make_draft(owner=other_installer, zipcode="95313")
     assert other_client.get(step_url(second, "utility")).status_code == 200
-    post_plan(other_client, second, "14328", f"2:{SHARED_ID}")
+    post_plan(other_client, second, "14328", plan_choice(SHARED_ID, "E-6"))
 
     assert utility_api.calls() == ["95313"]
 
@@ -263,3 +273,111 @@ def test_cache_window_expiry_asks_again(
     cache.clear()  # what the end of the cache window does
     installer_client.get(step_url(onboarding, "utility"))
     assert utility_api.calls() == ["95313", "95313"]
+
+
+def test_a_reordered_plan_list_still_records_the_plan_picked(
+    installer_client: Client, zip_draft, utility_api: UtilityApi
+) -> None:
+    onboarding = zip_draft("95313")
+    page = installer_client.get(step_url(onboarding, "utility")).content.decode()
+    e6 = plan_choice(SHARED_ID, "E-6")
+    assert f'value="{e6}"' in page
+    # The cache window ends and utility/get answers the same plans in another order: TOU-C,
+    # with E-6's id, now sits where E-6 was.
+    cache.clear()
+    tou_d, tou_c, e_6 = PGE_95313[0]["wsRatePlans"]
+    utility_api.answers["95313"] = [{**PGE_95313[0], "wsRatePlans": [tou_d, e_6, tou_c]}]
+
+    response = post_plan(installer_client, onboarding, "14328", e6)
+
+    assert response.status_code == 302
+    onboarding.refresh_from_db()
+    assert (onboarding.rate_plan_id, onboarding.rate_plan_name) == (SHARED_ID, "E-6")
+    assert utility_api.calls() == ["95313", "95313"]
+
+
+def test_a_plan_gone_from_the_new_list_is_refused_not_swapped(
+    installer_client: Client, zip_draft, utility_api: UtilityApi
+) -> None:
+    onboarding = zip_draft("95313")
+    installer_client.get(step_url(onboarding, "utility"))
+    cache.clear()
+    # E-6 is gone; TOU-C, with the same id, is still listed.
+    tou_d, tou_c, _e_6 = PGE_95313[0]["wsRatePlans"]
+    utility_api.answers["95313"] = [{**PGE_95313[0], "wsRatePlans": [tou_d, tou_c]}]
+
+    response = post_plan(installer_client, onboarding, "14328", plan_choice(SHARED_ID, "E-6"))
+
+    assert error_codes(response, "plan") == ["invalid_plan"]
+    onboarding.refresh_from_db()
+    assert onboarding.rate_plan_name == ""
+
+
+def test_a_zip_changed_in_another_tab_is_not_given_the_old_zips_plan(
+    installer_client: Client, zip_draft, utility_api: UtilityApi, monkeypatch
+) -> None:
+    """Tab B's save is a compare-and-set on the ZIP code the choice was made for."""
+    onboarding = zip_draft("95313")
+    read_utilities = selectors.utilities_for_zip
+
+    def tab_a_changes_the_zip_meanwhile(zipcode: str):
+        utilities = read_utilities(zipcode)
+        # After tab B loaded the draft and its utilities, before it saves.
+        tab_a = forms.ZipForm(
+            {"zipcode": "02139"}, onboarding=Onboarding.objects.get(pk=onboarding.pk)
+        )
+        assert tab_a.is_valid() and tab_a.save()
+        return utilities
+
+    monkeypatch.setattr(selectors, "utilities_for_zip", tab_a_changes_the_zip_meanwhile)
+
+    response = post_plan(installer_client, onboarding, "14328", plan_choice(SHARED_ID, "E-6"))
+
+    assert response["Location"] == step_url(onboarding, "utility")
+    onboarding.refresh_from_db()
+    assert onboarding.zipcode == "02139"
+    assert (onboarding.utility_id, onboarding.rate_plan_id) == ("", "")
+    monkeypatch.setattr(selectors, "utilities_for_zip", read_utilities)
+    page = installer_client.get(response["Location"]).content.decode()
+    assert "The ZIP code was changed in another tab or window" in page
+    assert "Eversource" in page
+
+
+def test_a_page_shown_for_the_old_zip_cannot_save_its_choice(
+    installer_client: Client, zip_draft, utility_api: UtilityApi
+) -> None:
+    # Tab B shows 95630's utilities; tab A changes the ZIP to 95313 (PG&E serves both).
+    onboarding = zip_draft("95630")
+    page = installer_client.get(step_url(onboarding, "utility")).content.decode()
+    assert 'name="for_zipcode" value="95630"' in page
+    installer_client.post(step_url(onboarding, "zip"), {"zipcode": "95313"})
+
+    for extra in ({}, {"save_later": "1"}):
+        response = post_plan(
+            installer_client,
+            onboarding,
+            "14328",
+            plan_choice(TOU_D_ID, "TOU-D"),
+            for_zipcode="95630",
+            **extra,
+        )
+        onboarding.refresh_from_db()
+        assert (onboarding.zipcode, onboarding.utility_id, onboarding.rate_plan_id) == (
+            "95313",
+            "",
+            "",
+        )
+    response = post_plan(
+        installer_client, onboarding, "14328", plan_choice(TOU_D_ID, "TOU-D"), for_zipcode="95630"
+    )
+    assert error_codes(response, "utility") == ["zipcode_changed"]
+    assert "Choose the utility and rate plan again for ZIP code 95313" in response.content.decode()
+
+
+def test_the_utility_form_is_given_its_utilities(zip_draft, utility_api: UtilityApi) -> None:
+    onboarding = zip_draft("95313")
+    form = forms.UtilityPlanForm(onboarding=onboarding, utilities=[])
+    assert form.utilities == [] and utility_api.calls() == []
+    form = forms.UtilityPlanForm.for_onboarding(onboarding=onboarding)
+    assert [u.id for u in form.utilities] == ["14328"]
+    assert utility_api.calls() == ["95313"]

@@ -6,7 +6,14 @@ from django.test import Client
 from django.urls import reverse
 
 from onboarding.wizard.models import AcType, Answer, Onboarding
-from tests.wizard.conftest import SHARED_ID, TOU_D_ID, UtilityApi, check_url, step_url
+from tests.wizard.conftest import (
+    SHARED_ID,
+    TOU_D_ID,
+    UtilityApi,
+    check_url,
+    plan_choice,
+    step_url,
+)
 
 HOME_ANSWERS = {
     "home_name": "  Maple House  ",
@@ -45,7 +52,7 @@ def test_the_documented_example_with_solar_records_e6(
         assert name in content
     response = installer_client.post(
         step_url(onboarding, "utility"),
-        {"utility": "14328", "plans_for": "14328", "plan": f"2:{SHARED_ID}"},
+        {"utility": "14328", "plans_for": "14328", "plan": plan_choice(SHARED_ID, "E-6")},
     )
     assert response["Location"] == step_url(onboarding, "about-home")
 

@@ -1,0 +1,79 @@
+"""The step list as the one definition of order, what a draft lacks, and its summary."""
+
+import inspect
+from collections.abc import Callable
+
+import pytest
+
+from onboarding.wizard import forms, steps, views
+from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, Onboarding
+from tests.wizard.conftest import complete_answers
+
+
+@pytest.mark.parametrize(
+    ("answers", "missing"),
+    [
+        (complete_answers(), []),
+        ({}, ["zipcode", "utility_id", "rate_plan_id", "rate_plan_name", "home_name", "has_solar"]),
+        (complete_answers(home_name="   "), ["home_name"]),
+        (complete_answers(ac_type=""), ["ac_type"]),
+        (complete_answers(has_ac="no", ac_type=""), []),
+        (complete_answers(rate_plan_name=""), ["rate_plan_name"]),
+        (
+            complete_answers(has_solar=None, solar_size_kw=None, solar_net_metered=None),
+            ["has_solar"],
+        ),
+        (complete_answers(has_solar=False, solar_size_kw=None, solar_net_metered=None), []),
+        (
+            complete_answers(solar_size_kw=None, solar_net_metered=None),
+            ["solar_size_kw", "solar_net_metered"],
+        ),
+    ],
+)
+def test_missing_answers_follow_the_step_list(
+    make_draft: Callable[..., Onboarding], answers: dict[str, object], missing: list[str]
+):
+    onboarding = make_draft(**answers)
+    assert steps.missing_answers(onboarding) == missing
+    # The same definition drives resume: the first step with something missing.
+    unanswered = steps.first_unanswered(onboarding)
+    assert (unanswered is None) == (missing == [])
+    if unanswered is not None:
+        assert missing[0] in unanswered.missing(onboarding)
+
+
+def test_summary_with_ids_adds_the_upstream_ids_for_the_home_page(complete_draft: Onboarding):
+    plain = {row.key: row.value for _step, rows in steps.summary(complete_draft) for row in rows}
+    sent = {
+        row.key: row.value
+        for _step, rows in steps.summary(complete_draft, with_ids=True)
+        for row in rows
+    }
+    assert "Utility id" not in plain
+    assert sent["Utility id"] == "14328"
+    assert sent["Rate plan id"] == complete_draft.rate_plan_id
+    assert sent["Rate plan"] == "E-6"
+    assert sent["Does the home have air conditioning?"] == "Yes"
+    assert sent.items() >= plain.items()
+
+
+def test_appliance_fields_are_defined_once():
+    assert tuple(APPLIANCE_UPSTREAM_FIELDS) == forms.APPLIANCE_FIELDS
+    assert set(APPLIANCE_UPSTREAM_FIELDS) <= set(forms.HomeForm.base_fields)
+    assert set(APPLIANCE_UPSTREAM_FIELDS.values()) == {
+        "hasEvCharger",
+        "hasElectricHeater",
+        "hasSmartWaterHeater",
+        "hasElectricWaterHeater",
+        "hasAC",
+    }
+    model_fields = {f.name for f in Onboarding._meta.get_fields()}
+    assert set(APPLIANCE_UPSTREAM_FIELDS) <= model_fields
+
+
+def test_the_step_view_knows_no_step_by_name():
+    source = inspect.getsource(views)
+    for step in steps.STEPS:
+        assert f'"{step.slug}"' not in source
+    assert "plans_pending" not in source
+    assert "zip_url" not in source
