@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wattshift.types import Home, HomeDetails, PriceSignal
+from onboarding.wizard import steps
 from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, Answer, Event, Onboarding
 
 logger = logging.getLogger(__name__)
@@ -95,22 +96,6 @@ def record_event(
     )
 
 
-def missing_answers(*, onboarding: Onboarding) -> list[str]:
-    """The answers homes/create (and solar) cannot go without, by field name."""
-    required = ["zipcode", "utility_id", "rate_plan_id", "home_name"]
-    missing = [name for name in required if not getattr(onboarding, name).strip()]
-    if onboarding.has_ac == Answer.YES and not onboarding.ac_type:
-        missing.append("ac_type")
-    if onboarding.has_solar is None:
-        missing.append("has_solar")
-    elif onboarding.has_solar:
-        if onboarding.solar_size_kw is None:
-            missing.append("solar_size_kw")
-        if onboarding.solar_net_metered is None:
-            missing.append("solar_net_metered")
-    return missing
-
-
 def home_details(*, onboarding: Onboarding) -> HomeDetails:
     """The homes/create payload: unanswered questions omitted, "Not sure" sent as null."""
     appliances = {
@@ -136,7 +121,7 @@ def submit_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser) -> Onboar
     returned as it is, without calling the upstream.
     """
     release_if_stale(onboarding=onboarding)
-    missing = missing_answers(onboarding=onboarding)
+    missing = steps.missing_answers(onboarding)
     if onboarding.status == Status.DRAFT and missing:
         raise OnboardingNotReady(missing)
 
@@ -152,7 +137,7 @@ def submit_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser) -> Onboar
     ):
         record_event(onboarding=onboarding, action=Action.SUBMIT, outcome=Outcome.CLAIMED, by=by)
         # Checked again on the claimed row: another tab may have changed an answer meanwhile.
-        missing = missing_answers(onboarding=onboarding)
+        missing = steps.missing_answers(onboarding)
         if missing:
             _move(
                 onboarding,

@@ -58,11 +58,11 @@ def home(request: HttpRequest, public_id: UUID) -> HttpResponse:
     POST is "Check again": anyone who may see the onboarding may ask homes/list once more.
     """
     onboarding = get_onboarding_for(request.user, public_id)
+    # A submission whose worker died would otherwise say "being created" forever.
+    services.release_if_stale(onboarding=onboarding)
     if request.method == "POST":
         services.reconcile_onboarding(onboarding=onboarding, by=request.user)
         return _after_reconcile(request, onboarding, still_unsure="wizard:home")
-    # A submission whose worker died would otherwise say "being created" forever.
-    services.release_if_stale(onboarding=onboarding)
     if onboarding.status == Status.DRAFT:
         return redirect("wizard:resume", public_id=onboarding.public_id)
     context = {
@@ -183,16 +183,11 @@ def sent_answers(onboarding: Onboarding) -> list[Row]:
     """What was sent to WattShift: the answers as check answers shows them, plus the ids."""
     rows = [
         Row(row.key, row.value)
-        for _step, step_rows in steps.summary(onboarding)
+        for _step, step_rows in steps.summary(onboarding, with_ids=True)
         for row in step_rows
     ]
-    not_provided = str(steps.NOT_PROVIDED)
-    return [
-        *rows,
-        Row(_("Utility id"), onboarding.utility_id),
-        Row(_("Rate plan id"), onboarding.rate_plan_id),
-        Row(_("Rate plan rateID"), onboarding.rate_plan_rate_id or not_provided),
-    ]
+    rate_id = onboarding.rate_plan_rate_id or str(steps.NOT_PROVIDED)
+    return [*rows, Row(_("Rate plan rateID"), rate_id)]
 
 
 def step_results(onboarding: Onboarding) -> list[Row]:

@@ -17,7 +17,7 @@ from onboarding.wattshift.errors import (
     UpstreamServerError,
     WattShiftError,
 )
-from onboarding.wizard import services
+from onboarding.wizard import services, steps
 from onboarding.wizard.models import Answer, Event, Onboarding
 from tests.wizard.submission_fixtures import (
     HOME_ID,
@@ -198,6 +198,20 @@ def test_an_incomplete_draft_is_not_sent(
     assert onboarding.status == Status.DRAFT
 
 
+def test_submit_and_the_wizard_agree_on_what_a_draft_lacks(
+    installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    """A plan id without the plan's name is not an answered utility step, so nothing is sent."""
+    onboarding = make_onboarding(installer, rate_plan_name="")
+
+    with pytest.raises(services.OnboardingNotReady) as raised:
+        services.submit_onboarding(onboarding=onboarding, by=installer)
+
+    assert raised.value.missing == steps.missing_answers(onboarding) == ["rate_plan_name"]
+    assert steps.first_unanswered(onboarding).slug == "utility"
+    assert len(wattshift_api.calls) == 0
+
+
 def test_an_answer_cleared_between_the_check_and_the_claim_sends_nothing(
     ready_onboarding: Onboarding,
     installer: User,
@@ -205,11 +219,11 @@ def test_an_answer_cleared_between_the_check_and_the_claim_sends_nothing(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A second tab changes the ZIP (clearing the utility) just after the first check passed."""
-    check = services.missing_answers
+    check = steps.missing_answers
     checks = []
 
-    def then_another_tab_changes_the_zip(*, onboarding: Onboarding) -> list[str]:
-        missing = check(onboarding=onboarding)
+    def then_another_tab_changes_the_zip(onboarding: Onboarding) -> list[str]:
+        missing = check(onboarding)
         if not checks:
             Onboarding.objects.filter(pk=onboarding.pk).update(
                 zipcode="10001", utility_id="", utility_name="", rate_plan_id="", rate_plan_name=""
@@ -217,7 +231,7 @@ def test_an_answer_cleared_between_the_check_and_the_claim_sends_nothing(
         checks.append(missing)
         return missing
 
-    monkeypatch.setattr(services, "missing_answers", then_another_tab_changes_the_zip)
+    monkeypatch.setattr(steps, "missing_answers", then_another_tab_changes_the_zip)
 
     with pytest.raises(services.OnboardingNotReady) as raised:
         services.submit_onboarding(onboarding=ready_onboarding, by=installer)

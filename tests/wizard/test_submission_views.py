@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
 
-from onboarding.wizard import services
+from onboarding.wizard import steps
 from onboarding.wizard.models import Event, Onboarding
 from tests.wizard.submission_fixtures import (
     HOME_ID,
@@ -186,11 +186,11 @@ def test_an_answer_changed_by_another_tab_during_submit_sends_nothing_and_shows_
     wattshift_api: responses.RequestsMock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    check = services.missing_answers
+    check = steps.missing_answers
     first = []
 
-    def then_the_zip_changes(*, onboarding: Onboarding) -> list[str]:
-        missing = check(onboarding=onboarding)
+    def then_the_zip_changes(onboarding: Onboarding) -> list[str]:
+        missing = check(onboarding)
         if not first:
             first.append(missing)
             Onboarding.objects.filter(pk=onboarding.pk).update(
@@ -198,7 +198,7 @@ def test_an_answer_changed_by_another_tab_during_submit_sends_nothing_and_shows_
             )
         return missing
 
-    monkeypatch.setattr(services, "missing_answers", then_the_zip_changes)
+    monkeypatch.setattr(steps, "missing_answers", then_the_zip_changes)
 
     response = installer_client.post(submit_url(ready_onboarding))
 
