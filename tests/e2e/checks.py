@@ -110,11 +110,12 @@ def assert_fits_phone(page: Page, where: str) -> None:
         )
 
 
-def assert_page_ok(page: Page, where: str, *, axe: bool = True) -> None:
+def assert_page_ok(page: Page, where: str, *, axe: bool = True, axe_on_phone: bool = False) -> None:
     """Axe at the current size, then the phone checks at 375x667, then back to the size it had.
 
-    Pass axe=False in a context with JavaScript disabled: axe-core's run never settles there
-    (the page's timers do not fire). The same markup is checked by axe in the scripted tests.
+    axe_on_phone runs axe again at phone size (the walk through every page does). Pass
+    axe=False where JavaScript is disabled: axe-core's run never settles there (the page's
+    timers do not fire); the same markup is checked by axe in the scripted tests.
     """
     if axe:
         assert_no_axe_violations(page, where)
@@ -122,7 +123,7 @@ def assert_page_ok(page: Page, where: str, *, axe: bool = True) -> None:
     page.set_viewport_size(PHONE)
     try:
         assert_fits_phone(page, where)
-        if axe:
+        if axe and axe_on_phone:
             assert_no_axe_violations(page, where + " at phone size")
     finally:
         if size:

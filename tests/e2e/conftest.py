@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -36,6 +36,7 @@ CHROMIUM_FLAGS = [
 ]
 # Every wait in these tests is short: the app and its sandbox run on this machine.
 EXPECT_TIMEOUT_MS = 5_000
+ACTION_TIMEOUT_MS = 10_000
 INSTALLER_PASSWORD = "pw-ina-12345"
 SUPPORT_PASSWORD = "pw-sam-12345"
 
@@ -110,6 +111,23 @@ def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]
     return {**browser_context_args, "viewport": {"width": 1280, "height": 800}, "locale": "en-US"}
 
 
+@pytest.fixture
+def new_browser_context(new_context: Any) -> Any:
+    """new_context(**options), with actions that give up after a few seconds, not thirty."""
+
+    def make(**options: Any) -> BrowserContext:
+        context: BrowserContext = new_context(**options)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        return context
+
+    return make
+
+
+@pytest.fixture
+def context(new_browser_context: Any) -> BrowserContext:
+    return new_browser_context()
+
+
 @pytest.fixture(autouse=True)
 def upstream_is_the_live_sandbox(
     transactional_db: None, live_server: LiveServer, settings: Settings
@@ -122,6 +140,7 @@ def upstream_is_the_live_sandbox(
     settings.WS_API_AUTH = "api-key"
     settings.WS_API_TIMEOUT = 2.0
     settings.WS_SANDBOX_SLOW_SECONDS = 3.0
+    settings.WS_RECONCILE_GRACE_SECONDS = 0  # "Test Create Fail": no match means safe at once
     # Hashing each test user's password the production way costs a second per test.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The database cache outlives the flush between tests: no ZIP lookup leaks from one to the next.

@@ -8,17 +8,21 @@ from tests.e2e.checks import assert_page_ok, expect_error_page
 from tests.e2e.wizard_flow import Home
 
 
+def assert_page_ok_at_both_sizes(page: Page, where: str) -> None:
+    assert_page_ok(page, where, axe_on_phone=True)
+
+
 def test_every_page_of_the_flow(installer_page: Page) -> None:
     page = installer_page
     home = Home()
-    flow.onboard(page, home, check=assert_page_ok)
+    flow.onboard(page, home, check=assert_page_ok_at_both_sizes)
 
     page.get_by_text("Show the prices as a table").click()
     expect(page.get_by_role("table")).to_be_visible()
-    assert_page_ok(page, "home page")
+    assert_page_ok_at_both_sizes(page, "home page")
     page.get_by_role("link", name="All onboardings", exact=True).click()
     expect(page.get_by_role("row").filter(has_text=home.name)).to_be_visible()
-    assert_page_ok(page, "dashboard with an onboarded home")
+    assert_page_ok_at_both_sizes(page, "dashboard with an onboarded home")
 
 
 def test_every_step_showing_form_errors(installer_page: Page) -> None:

@@ -1,6 +1,7 @@
 """The whole wizard with JavaScript turned off: plain POST, redirect, GET on every step."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -16,8 +17,8 @@ FULLWIDTH_ZIP = "\uff18\uff15\uff10\uff10\uff14"
 
 
 @pytest.fixture
-def no_js_page(new_context, installer: User) -> Iterator[Page]:
-    context: BrowserContext = new_context(java_script_enabled=False)
+def no_js_page(new_browser_context: Any, installer: User) -> Iterator[Page]:
+    context: BrowserContext = new_browser_context(java_script_enabled=False)
     page = context.new_page()
     log_in(page, installer.get_username(), INSTALLER_PASSWORD)
     yield page
