@@ -3,6 +3,7 @@
 from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 
+from onboarding.sandbox.models import SandboxHome
 from tests.e2e import wizard_flow as flow
 from tests.e2e.checks import assert_page_ok
 from tests.e2e.wizard_flow import Home
@@ -93,3 +94,23 @@ def test_prices_failing_once_leave_the_home_shown_with_a_retry(
     prices.get_by_role("button", name="Try again").click()
     expect(page.locator("#price-signal svg.chart")).to_be_visible()
     flow.expect_home_page(page, home, home_id)
+
+
+def test_a_create_whose_answer_times_out_is_reconciled_not_sent_again(
+    installer_page: Page, settings: Settings
+) -> None:
+    # The sandbox creates this home, then answers after the client has given up waiting.
+    settings.WS_API_TIMEOUT = 1.0
+    settings.WS_SANDBOX_SLOW_SECONDS = 1.5
+    page = installer_page
+    home = Home(name="Test Create Slow", solar_kw=None)
+    home_id = flow.onboard(page, home)
+
+    # homes/list found the one home with this name, ZIP code and plan: its id is adopted.
+    [created] = SandboxHome.objects.all()
+    assert home_id == created.id
+    assert len(flow.received("homes/create")) == 1
+    assert flow.received("homes/list")
+    page.get_by_text("History").click()
+    expect(page.locator("table.events")).to_contain_text("homes/list")
+    assert_page_ok(page, "home page after a reconciled create")
