@@ -32,6 +32,7 @@ from urllib3.exceptions import MaxRetryError, ProtocolError, ReadTimeoutError
 from onboarding.wattshift.errors import (
     InvalidAnswer,
     OutcomeUnknown,
+    ReadTimedOut,
     Rejected,
     Unauthorized,
     UpstreamServerError,
@@ -259,10 +260,7 @@ class WattShiftClient:
                 pause = self.backoff * 2 ** (attempt - 1)
                 retry = (
                     attempt < attempts
-                    and (
-                        not isinstance(error, UpstreamServerError)
-                        or error.status in RETRYABLE_STATUSES
-                    )
+                    and _worth_repeating(error)
                     and ends - self._clock() - pause >= MIN_ATTEMPT_SECONDS
                 )
                 if not retry:
@@ -322,6 +320,9 @@ class WattShiftClient:
             error, outcome = _transport_error(exc)
             log(None, outcome)
             self._log_detail(call.path, f"{type(exc).__name__}: {exc}")
+            if call.retryable and isinstance(error, OutcomeUnknown):
+                # A read changes nothing upstream, so its silence needs no alarming wording.
+                error = type(error)(OutcomeUnknown.nothing_changed_message, outcome_known=True)
             raise error from None
 
         status = response.status_code
@@ -466,7 +467,7 @@ def _transport_error(exc: requests.RequestException) -> tuple[WattShiftError, st
     if isinstance(exc, requests.ConnectTimeout):
         return UpstreamUnavailable(), "connect_timeout"
     if isinstance(exc, requests.ReadTimeout):
-        return OutcomeUnknown(), "read_timeout"
+        return ReadTimedOut(), "read_timeout"
     if isinstance(
         exc, requests.exceptions.ChunkedEncodingError | requests.exceptions.ContentDecodingError
     ):
@@ -482,6 +483,16 @@ def _transport_error(exc: requests.RequestException) -> tuple[WattShiftError, st
                 return OutcomeUnknown(), "dropped"
         return UpstreamUnavailable(), "connect_error"
     return UpstreamUnavailable(), "request_error"
+
+
+def _worth_repeating(error: WattShiftError) -> bool:
+    """Repeat a harmless call only when that is quick: a failure to connect, a gateway's 5xx,
+    or a hang-up (a stale pooled connection). A read timeout already cost the whole timeout."""
+    if isinstance(error, UpstreamServerError):
+        return error.status in RETRYABLE_STATUSES
+    if isinstance(error, OutcomeUnknown):
+        return not isinstance(error, ReadTimedOut)
+    return isinstance(error, UpstreamUnavailable)
 
 
 def _status_outcome(status: int) -> str:

@@ -4,8 +4,9 @@ Each carries `message`, a sentence an installer can act on (safe to show on a pa
 `outcome_known`, which the client alone decides and callers branch on (never on the class):
 for a call that changes something (homes/create, homes/solar/create, homes/{id}/update) it
 is False after any 5xx, a timeout after sending, a dropped connection or an unreadable 2xx,
-because the change may have been made; True for a failure to connect and for a 4xx. Technical
-detail goes to the log, never into `message`; no error text carries the API key or a token.
+because the change may have been made; True for a failure to connect and for a 4xx, and for
+every failure of a read (nothing to change). Technical detail goes to the log, never into
+`message`; no error text carries the API key or a token.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -40,13 +41,24 @@ class UpstreamUnavailable(WattShiftError):
 
 
 class OutcomeUnknown(WattShiftError):
-    """Timed out or dropped after sending: the request may or may not have been processed."""
+    """Timed out or dropped after sending: the request may or may not have been processed.
+
+    For a read (utility/get, price_signal, homes/list) the client sets outcome_known=True and
+    `nothing_changed_message`: a read that went unanswered changed nothing.
+    """
 
     outcome_known = False
     default_message = _(
         "The WattShift service did not answer in time. The request may or may not have "
         "been processed."
     )
+    nothing_changed_message = _(
+        "The WattShift service did not answer in time. Nothing was changed. Try again in a moment."
+    )
+
+
+class ReadTimedOut(OutcomeUnknown):
+    """No answer within the read timeout: never repeated, since it already took that long."""
 
 
 class Rejected(WattShiftError):

@@ -310,10 +310,10 @@ def test_503_exhausts_the_retries_with_growing_pauses(
 
 @pytest.mark.parametrize(
     "failure",
-    [refused_connection(), requests.ConnectTimeout("slow"), requests.ReadTimeout("slow")],
-    ids=["refused", "connect-timeout", "read-timeout"],
+    [refused_connection(), requests.ConnectTimeout("slow"), dropped_connection()],
+    ids=["refused", "connect-timeout", "dropped"],
 )
-def test_reads_are_retried_after_transport_failures(
+def test_reads_are_retried_after_quick_transport_failures(
     client: WattShiftClient, upstream: responses.RequestsMock, failure: Exception
 ) -> None:
     upstream.post(url("/v1/homes/list"), body=failure)
@@ -321,6 +321,55 @@ def test_reads_are_retried_after_transport_failures(
 
     assert client.list_homes() == []
     assert len(upstream.calls) == 2
+
+
+READS = {
+    "utility-get": (UTILITIES, lambda client: client.utilities_for_zip("00408")),
+    "price-signal": (
+        url("/v1/homes/ws_home_1/price_signal"),
+        lambda client: client.price_signal("ws_home_1"),
+    ),
+    "homes-list": (url("/v1/homes/list"), lambda client: client.list_homes()),
+}
+
+
+@pytest.mark.parametrize("call", READS.values(), ids=READS)
+def test_a_read_timeout_is_not_repeated_and_says_nothing_changed(
+    client: WattShiftClient,
+    upstream: responses.RequestsMock,
+    pauses: list[float],
+    call: tuple[str, object],
+) -> None:
+    endpoint, send = call
+    upstream.post(endpoint, body=requests.ReadTimeout("slow"))
+    upstream.post(endpoint, json=[])
+
+    with pytest.raises(OutcomeUnknown) as raised:
+        send(client)  # type: ignore[operator]
+
+    # The timeout already cost the whole read timeout: one attempt, no pause, no second wait.
+    assert len(upstream.calls) == 1
+    assert pauses == []
+    assert raised.value.outcome_known is True
+    assert raised.value.message == (
+        "The WattShift service did not answer in time. Nothing was changed. Try again in a moment."
+    )
+    assert "may or may not" not in raised.value.message
+
+
+@pytest.mark.parametrize("call", CHANGING_CALLS.values(), ids=CHANGING_CALLS)
+def test_a_changing_call_that_timed_out_keeps_the_may_or_may_not_wording(
+    client: WattShiftClient, upstream: responses.RequestsMock, call: tuple[str, object]
+) -> None:
+    endpoint, send = call
+    upstream.post(endpoint, body=requests.ReadTimeout("slow"))
+
+    with pytest.raises(OutcomeUnknown) as raised:
+        send(client)  # type: ignore[operator]
+
+    assert raised.value.outcome_known is False
+    assert "may or may not have been processed" in raised.value.message
+    assert len(upstream.calls) == 1
 
 
 def test_price_signal_is_retried(client: WattShiftClient, upstream: responses.RequestsMock) -> None:
@@ -440,7 +489,7 @@ def test_every_attempt_is_logged_with_its_number(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     upstream.post(UTILITIES, status=503)
-    upstream.post(UTILITIES, body=requests.ReadTimeout("slow"))
+    upstream.post(UTILITIES, body=refused_connection())
     upstream.post(UTILITIES, json=[])
 
     with caplog.at_level(logging.INFO, logger="onboarding.wattshift"):
@@ -449,7 +498,7 @@ def test_every_attempt_is_logged_with_its_number(
     calls = [r for r in caplog.records if r.levelno == logging.INFO]
     assert [r.ws_attempt for r in calls] == [1, 2, 3]
     assert [r.ws_status for r in calls] == [503, None, 200]
-    assert [r.ws_outcome for r in calls] == ["server_error", "read_timeout", "ok"]
+    assert [r.ws_outcome for r in calls] == ["server_error", "connect_error", "ok"]
     assert {r.ws_endpoint for r in calls} == {"/v1/utility/get"}
     assert all(isinstance(r.ws_duration_ms, int) for r in calls)
     assert "attempt=1/3 outcome=server_error" in calls[0].getMessage()
@@ -475,6 +524,26 @@ def test_the_upstream_detail_goes_to_the_log_not_the_message(
     assert "KeyError 'zipcode'" in caplog.text
 
 
+def test_a_slow_read_costs_one_timeout_not_the_whole_deadline(
+    upstream: responses.RequestsMock, pauses: list[float]
+) -> None:
+    client = make_client(pauses, timeout=10, deadline=25)
+    now = [0.0]
+    client._clock = lambda: now[0]
+
+    def slow_upstream(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        now[0] += request.req_kwargs["timeout"][1]  # type: ignore[attr-defined]
+        raise requests.ReadTimeout("slow")
+
+    upstream.add_callback(responses.POST, UTILITIES, callback=slow_upstream)
+
+    with pytest.raises(OutcomeUnknown):
+        client.utilities_for_zip("00408")
+
+    assert len(upstream.calls) == 1
+    assert now[0] == pytest.approx(10)
+
+
 def test_retries_stay_within_the_deadline(
     upstream: responses.RequestsMock, pauses: list[float]
 ) -> None:
@@ -487,19 +556,20 @@ def test_retries_stay_within_the_deadline(
         pauses.append(seconds)
         now[0] += seconds
 
-    def slow_upstream(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+    def slow_gateway(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        # A gateway that waits for its backend almost the whole read timeout, then gives up.
         read_timeout = request.req_kwargs["timeout"][1]  # type: ignore[attr-defined]
         read_timeouts.append(read_timeout)
-        now[0] += read_timeout
-        raise requests.ReadTimeout("slow")
+        now[0] += min(read_timeout, 9.9)
+        return (504, {}, "")
 
     client._sleep = sleep
-    upstream.add_callback(responses.POST, UTILITIES, callback=slow_upstream)
+    upstream.add_callback(responses.POST, UTILITIES, callback=slow_gateway)
 
-    with pytest.raises(OutcomeUnknown):
+    with pytest.raises(UpstreamServerError):
         client.utilities_for_zip("00408")
 
-    assert read_timeouts == [10, 10, pytest.approx(4.4)]
+    assert read_timeouts == [10, 10, pytest.approx(4.6)]
     assert now[0] == pytest.approx(25)
 
 
@@ -510,13 +580,13 @@ def test_no_retry_starts_when_the_deadline_is_too_close(
     now = [0.0]
     client._clock = lambda: now[0]
 
-    def slow_upstream(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+    def slow_gateway(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         now[0] += 10
-        raise requests.ReadTimeout("slow")
+        return (503, {}, "")
 
-    upstream.add_callback(responses.POST, UTILITIES, callback=slow_upstream)
+    upstream.add_callback(responses.POST, UTILITIES, callback=slow_gateway)
 
-    with pytest.raises(OutcomeUnknown):
+    with pytest.raises(UpstreamServerError):
         client.utilities_for_zip("00408")
     assert len(upstream.calls) == 1
     assert pauses == []

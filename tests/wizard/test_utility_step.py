@@ -381,3 +381,16 @@ def test_the_utility_form_is_given_its_utilities(zip_draft, utility_api: Utility
     form = forms.UtilityPlanForm.for_onboarding(onboarding=onboarding)
     assert [u.id for u in form.utilities] == ["14328"]
     assert utility_api.calls() == ["95313"]
+
+
+def test_a_slow_lookup_says_nothing_changed_not_may_or_may_not(
+    installer_client: Client, make_draft, utility_api: UtilityApi
+) -> None:
+    onboarding = make_draft(zipcode="95313")
+    utility_api.answers["95313"] = requests.ReadTimeout("slow")
+
+    content = installer_client.get(step_url(onboarding, "utility")).content.decode()
+
+    assert "did not answer in time. Nothing was changed. Try again in a moment." in content
+    assert "may or may not" not in content
+    assert "Try again" in content
