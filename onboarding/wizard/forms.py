@@ -25,7 +25,10 @@ from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, AcType, Answer, 
 
 # [0-9], not \d: \d also matches other scripts' digits, such as fullwidth ones.
 ZIP_FORMAT = re.compile(r"([0-9]{5})(?:[- ]?[0-9]{4})?")
-DECIMAL_FORMAT = re.compile(r"[0-9]+(?:\.[0-9]*)?|\.[0-9]+")
+# A plain or scientific decimal ("7.6", "1e-9"); [0-9] refuses other scripts' digits.
+DECIMAL_FORMAT = re.compile(r"(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# "7,6" is 7.6 where a comma is the decimal mark; "1,000" could be either, so it is asked again.
+DECIMAL_COMMA = re.compile(r"([0-9]*),([0-9]{1,2})")
 SOLAR_SIZE_LIMIT_KW = Decimal(1000)
 SOLAR_SIZE_MAX_CHARACTERS = 30
 YES, NO = "yes", "no"
@@ -415,6 +418,9 @@ class SolarForm(StepForm):
         "size_too_large": _("The system size must be %(limit)s kW or less"),
         "size_too_precise": _("Enter the system size with no more than 2 decimal places"),
         "size_too_long": _("Enter the system size as a short number of kW, like 7.6"),
+        "size_thousands_separator": _(
+            "Enter the system size without a thousands separator, like 1000 or 7.6"
+        ),
         "net_metered_required": _("Select Yes if the system is net metered, or No"),
         "invalid_answer": _("Select Yes or No"),
     }
@@ -466,6 +472,11 @@ class SolarForm(StepForm):
             raise self._error("size_not_finite")
         if text.startswith("-"):
             raise self._error("size_not_positive")
+        decimal_comma = DECIMAL_COMMA.fullmatch(text)
+        if decimal_comma:
+            text = f"{decimal_comma.group(1)}.{decimal_comma.group(2)}"
+        elif "," in text and re.fullmatch(r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]*)?", text):
+            raise self._error("size_thousands_separator")
         if not DECIMAL_FORMAT.fullmatch(text):
             raise self._error("size_not_a_number")
         try:

@@ -106,6 +106,11 @@ def solar_form(draft: Onboarding, size: str, net_metered: str = "no") -> SolarFo
         ("7.6 kW", "7.60"),
         ("1000", "1000.00"),
         ("0.01", "0.01"),
+        ("7,6", "7.60"),
+        ("7,65 kW", "7.65"),
+        (",5", "0.50"),
+        ("1e3", "1000.00"),
+        ("7.6E0", "7.60"),
     ],
 )
 def test_solar_size_accepts_decimals(draft: Onboarding, typed: str, size: str):
@@ -126,7 +131,16 @@ def test_solar_size_accepts_decimals(draft: Onboarding, typed: str, size: str):
         ("0", "size_not_positive"),
         ("0.00", "size_not_positive"),
         ("1000.01", "size_too_large"),
-        ("1e3", "size_not_a_number"),
+        ("1e9", "size_too_large"),
+        ("1E+9", "size_too_large"),
+        ("1e-9", "size_too_precise"),
+        ("0e5", "size_not_positive"),
+        ("-1e9", "size_not_positive"),
+        ("-7,6", "size_not_positive"),
+        ("1,000", "size_thousands_separator"),
+        ("7,655", "size_thousands_separator"),
+        ("7,6,5", "size_not_a_number"),
+        ("1e", "size_not_a_number"),
         ("seven", "size_not_a_number"),
         ("\uff17.\uff16", "size_not_a_number"),
         ("7.555", "size_too_precise"),
@@ -136,6 +150,22 @@ def test_solar_size_refuses(draft: Onboarding, typed: str, code: str):
     form = solar_form(draft, typed)
     assert not form.is_valid()
     assert [error.code for error in form.errors.as_data()["solar_size_kw"]] == [code]
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("1e9", "The system size must be 1,000 kW or less"),
+        ("1e-9", "Enter the system size with no more than 2 decimal places"),
+        ("-1e-9", "The system size must be more than 0 kW"),
+        ("Infinity", "Enter the system size as an actual number of kW, like 7.6"),
+    ],
+)
+def test_solar_size_numbers_get_the_rule_they_break_not_not_a_number(
+    draft: Onboarding, typed: str, message: str
+):
+    form = solar_form(draft, typed)
+    assert form.errors["solar_size_kw"] == [message]
 
 
 def test_solar_yes_needs_net_metering_answer(draft: Onboarding):
