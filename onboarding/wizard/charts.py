@@ -14,9 +14,10 @@ from django.utils import dateformat, timezone
 
 from onboarding.wattshift.types import PriceSignal
 
-WIDTH = 720
-HEIGHT = 280
-LEFT, RIGHT, TOP, BOTTOM = 64, 16, 16, 40
+# Close to a phone's width, so labels are drawn near 1:1 there; CSS sets their size per width.
+WIDTH = 480
+HEIGHT = 250
+LEFT, RIGHT, TOP, BOTTOM = 70, 12, 12, 36
 # Prices within this share of the day's range from the top count as "peak".
 PEAK_SHARE = Decimal("0.1")
 
@@ -32,6 +33,7 @@ class PriceInterval:
 class Tick:
     position: float  # x for time ticks, y for price ticks, in SVG units
     label: str
+    minor: bool = False  # labelled only where there is room (wide screens)
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,11 @@ def price_chart(signal: PriceSignal, *, tz: tzinfo) -> PriceChart | None:
         peak_width = round(x(run[1] + 1) - peak_x, 1)
 
     x_ticks = tuple(
-        Tick(position=x(index), label=dateformat.format(interval.start, "g A"))
+        Tick(
+            position=x(index),
+            label=dateformat.format(interval.start, "g A"),
+            minor=interval.start.hour % 6 != 0,
+        )
         for index, interval in enumerate(intervals)
         if interval.start.minute == 0 and interval.start.hour % 3 == 0
     )

@@ -12,7 +12,7 @@ Whether a failed call may have changed something upstream is decided by the clie
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -65,6 +65,8 @@ class Outcome:
     NOT_RECORDED = "not_recorded"
     SEVERAL = "several"
     RECORDED = "recorded"
+    # Recorded while homes/list could not be fetched: support vouched for the id themselves.
+    RECORDED_WITHOUT_LIST = "recorded_without_list"
     SKIPPED = "skipped"
 
 
@@ -292,6 +294,10 @@ class HomeSearch:
     near: list[Home]
     listed: int
     requested_at: datetime
+    homes: tuple[Home, ...] = field(default=(), repr=False)
+
+    def home_with_id(self, home_id: str) -> Home | None:
+        return next((home for home in self.homes if home.id == home_id), None)
 
 
 def find_homes(*, onboarding: Onboarding) -> HomeSearch:
@@ -308,7 +314,11 @@ def find_homes(*, onboarding: Onboarding) -> HomeSearch:
         and (home.zipcode == onboarding.zipcode or home.name.strip().casefold() == name)
     ][:50]
     return HomeSearch(
-        candidates=candidates, near=near, listed=len(homes), requested_at=requested_at
+        candidates=candidates,
+        near=near,
+        listed=len(homes),
+        requested_at=requested_at,
+        homes=tuple(homes),
     )
 
 
@@ -338,12 +348,109 @@ def _matching_homes(*, onboarding: Onboarding, homes: Iterable[Home]) -> list[Ho
     ]
 
 
-def resolve_with_home_id(
-    *, onboarding: Onboarding, home_id: str, by: AbstractBaseUser
-) -> Onboarding:
-    """Support found the home upstream: record its id, then add solar if the home has it."""
-    release_if_stale(onboarding=onboarding)
+@dataclass(frozen=True)
+class Difference:
+    """One detail WattShift lists differently for a home than this onboarding has it."""
+
+    label: str
+    onboarding_value: str
+    wattshift_value: str
+
+
+@dataclass(frozen=True)
+class HomeIdCheck:
+    """What WattShift's list of homes says about a home id support wants to record."""
+
+    home_id: str
+    # None when homes/list could not be fetched; then nothing is known about the id.
+    search: HomeSearch | None
+    list_error: str = ""
+    home: Home | None = None
+    differences: tuple[Difference, ...] = ()
+
+    @property
+    def listed(self) -> bool:
+        return self.search is not None
+
+    @property
+    def found(self) -> bool:
+        return self.home is not None
+
+
+def check_home_id(*, onboarding: Onboarding, home_id: str) -> HomeIdCheck:
+    """Look the id up in homes/list and compare the home's name, ZIP code and plan with ours.
+
+    A failing list is an answer too (listed is False), not an exception: support decides.
+    """
     home_id = home_id.strip()
+    try:
+        search = find_homes(onboarding=onboarding)
+    except WattShiftError as error:
+        return HomeIdCheck(home_id=home_id, search=None, list_error=error.message)
+    home = search.home_with_id(home_id)
+    if home is None:
+        return HomeIdCheck(home_id=home_id, search=search)
+    return HomeIdCheck(
+        home_id=home_id,
+        search=search,
+        home=home,
+        differences=home_differences(onboarding=onboarding, home=home),
+    )
+
+
+def home_differences(*, onboarding: Onboarding, home: Home) -> tuple[Difference, ...]:
+    """Name, ZIP code and rate plan where the listed home differs; a missing value differs."""
+    not_listed = _("Not listed")
+    plan = onboarding.rate_plan_id
+    if onboarding.rate_plan_name:
+        plan = f"{onboarding.rate_plan_name} ({onboarding.rate_plan_id})"
+    compared = [
+        (
+            _("Name"),
+            onboarding.home_name.strip(),
+            home.name.strip(),
+            onboarding.home_name.strip().casefold() == home.name.strip().casefold(),
+        ),
+        (_("ZIP code"), onboarding.zipcode, home.zipcode, onboarding.zipcode == home.zipcode),
+        (
+            _("Rate plan"),
+            plan,
+            home.rate_plan_id,
+            onboarding.rate_plan_id == home.rate_plan_id,
+        ),
+    ]
+    return tuple(
+        Difference(label=label, onboarding_value=ours, wattshift_value=theirs or not_listed)
+        for label, ours, theirs, same in compared
+        if not same
+    )
+
+
+def resolve_with_home_id(
+    *,
+    onboarding: Onboarding,
+    home_id: str,
+    by: AbstractBaseUser,
+    check: HomeIdCheck,
+    differences_confirmed: bool = False,
+    checked_by_hand: bool = False,
+) -> Onboarding:
+    """Support found the home upstream: record its id, then add solar if the home has it.
+
+    Only an id WattShift lists (its different details confirmed), or, when the list could not
+    be fetched, one support vouches for having checked in WattShift; how it was checked is
+    written in the history.
+    """
+    home_id = home_id.strip()
+    if check.home_id != home_id:
+        raise ValueError("The check is for another home id.")
+    if check.listed and not check.found:
+        raise ValueError("WattShift does not list this home id.")
+    if check.differences and not differences_confirmed:
+        raise ValueError("The listed home differs and that was not confirmed.")
+    if not check.listed and not checked_by_hand:
+        raise ValueError("The id could not be checked and support did not check it by hand.")
+    release_if_stale(onboarding=onboarding)
     if not _move(
         onboarding,
         expected=[Status.NEEDS_ATTENTION],
@@ -355,12 +462,36 @@ def resolve_with_home_id(
     record_event(
         onboarding=onboarding,
         action=Action.RESOLVE_HOME_ID,
-        outcome=Outcome.RECORDED,
-        detail=_("Support recorded the home id %(id)s.") % {"id": home_id},
+        outcome=Outcome.RECORDED if check.listed else Outcome.RECORDED_WITHOUT_LIST,
+        detail=_resolution_detail(check),
         by=by,
     )
     _finish_after_create(onboarding=onboarding, by=by)
     return onboarding
+
+
+def _resolution_detail(check: HomeIdCheck) -> str:
+    """How the recorded id was checked, for the history."""
+    if not check.listed:
+        return _(
+            "Support recorded the home id %(id)s. WattShift's list of homes could not be "
+            "fetched (%(reason)s); support confirmed they checked this id in WattShift "
+            "themselves."
+        ) % {"id": check.home_id, "reason": check.list_error}
+    if check.differences:
+        differences = "; ".join(
+            _("%(label)s: %(theirs)s in WattShift, %(ours)s here")
+            % {"label": d.label, "theirs": d.wattshift_value, "ours": d.onboarding_value}
+            for d in check.differences
+        )
+        return _(
+            "Support recorded the home id %(id)s, listed in WattShift with different details, "
+            "and confirmed it is the right home. %(differences)s."
+        ) % {"id": check.home_id, "differences": differences}
+    return _(
+        "Support recorded the home id %(id)s; WattShift lists it with this name, ZIP code "
+        "and rate plan."
+    ) % {"id": check.home_id}
 
 
 def mark_safe_to_retry(*, onboarding: Onboarding, by: AbstractBaseUser) -> Onboarding:

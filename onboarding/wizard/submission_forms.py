@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from onboarding.wizard import services
 from onboarding.wizard.models import Onboarding
 
 # Upstream ids look like "ws_home_123456789"; accept the characters ids are made of, no spaces.
@@ -13,6 +14,14 @@ HOME_ID_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:\-]*")
 
 
 class ResolveWithHomeIdForm(forms.Form):
+    """A home id support found (typed, or a "Use this home id" button), checked in homes/list.
+
+    Listed with this onboarding's name, ZIP code and plan: accepted. Listed with other
+    details: accepted once support confirms, for that id, having seen the differences. Not
+    listed: refused. List unavailable: accepted only if support ticks that they checked the
+    id in WattShift themselves.
+    """
+
     error_messages = {
         "required": _("Enter the home id you found in WattShift"),
         "invalid": _(
@@ -20,6 +29,18 @@ class ResolveWithHomeIdForm(forms.Form):
             "(letters, numbers, _ . : and - only)"
         ),
         "taken": _("That home id is already recorded on another onboarding (%(home)s)"),
+        "not_in_wattshift": _(
+            "WattShift has no home with the id %(id)s. Check the id in WattShift and enter it "
+            "exactly as shown there"
+        ),
+        "differs": _(
+            "WattShift lists home %(id)s with a different name, ZIP code or rate plan. Check it "
+            "is the right home, then confirm"
+        ),
+        "unchecked": _(
+            "WattShift's list of homes could not be fetched, so this id could not be checked. "
+            "Confirm that you have checked it in WattShift yourself, or try again later"
+        ),
     }
 
     home_id = forms.CharField(
@@ -32,10 +53,21 @@ class ResolveWithHomeIdForm(forms.Form):
         },
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
     )
+    confirm_differences = forms.BooleanField(
+        label=_("This is the right home: record its id even though its details differ"),
+        required=False,
+    )
+    # The id whose differences were shown: a tick confirms those, not another id's.
+    differences_shown_for = forms.CharField(required=False, widget=forms.HiddenInput)
+    checked_in_wattshift = forms.BooleanField(
+        label=_("I have checked this id in WattShift myself"),
+        required=False,
+    )
 
     def __init__(self, *args: object, onboarding: Onboarding, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.onboarding = onboarding
+        self.check: services.HomeIdCheck | None = None
 
     def clean_home_id(self) -> str:
         home_id = self.cleaned_data["home_id"].strip()
@@ -47,6 +79,53 @@ class ResolveWithHomeIdForm(forms.Form):
                 self.error_messages["taken"], code="taken", params={"home": str(other)}
             )
         return home_id
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean()
+        home_id = cleaned.get("home_id")
+        if not home_id:
+            return cleaned
+        self.check = check = services.check_home_id(onboarding=self.onboarding, home_id=home_id)
+        if not check.listed:
+            if not cleaned.get("checked_in_wattshift"):
+                self.add_error(
+                    "checked_in_wattshift",
+                    ValidationError(self.error_messages["unchecked"], code="unchecked"),
+                )
+        elif not check.found:
+            self.add_error(
+                "home_id",
+                ValidationError(
+                    self.error_messages["not_in_wattshift"],
+                    code="not_in_wattshift",
+                    params={"id": home_id},
+                ),
+            )
+        elif check.differences and not self.differences_confirmed:
+            self.add_error(
+                "confirm_differences",
+                ValidationError(
+                    self.error_messages["differs"], code="differs", params={"id": home_id}
+                ),
+            )
+        return cleaned
+
+    @property
+    def differences_confirmed(self) -> bool:
+        data = getattr(self, "cleaned_data", {})
+        return bool(data.get("confirm_differences")) and (
+            data.get("differences_shown_for") == data.get("home_id")
+        )
+
+    @property
+    def shows_differences(self) -> bool:
+        """Whether the page must show the listed home's differences and the confirmation."""
+        return self.check is not None and self.check.found and bool(self.check.differences)
+
+    @property
+    def unchecked(self) -> bool:
+        """Whether the list was unavailable when this id was submitted."""
+        return self.check is not None and not self.check.listed
 
 
 class MarkSafeToRetryForm(forms.Form):

@@ -1,6 +1,7 @@
 """Submitting an onboarding, the home page it leads to, and support's resolve page."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from uuid import UUID
 
 from django.contrib import messages
@@ -8,11 +9,14 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onboarding.accounts.roles import is_support
 from onboarding.wattshift.errors import WattShiftError
+from onboarding.wattshift.types import Home
 from onboarding.wizard import services, steps
 from onboarding.wizard.charts import home_timezone, price_chart
 from onboarding.wizard.models import Onboarding
@@ -44,10 +48,9 @@ def submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if onboarding.status == Status.DRAFT:
         # Check answers shows last_error above the button, with every answer still there.
         return redirect("wizard:check", public_id=onboarding.public_id)
+    # A solar failure is not repeated here: the home page shows it once, beside its retry.
     if before not in {Status.DRAFT, Status.HOME_CREATED}:
         messages.info(request, _("This onboarding was already sent. Nothing was sent again."))
-    elif onboarding.status == Status.HOME_CREATED:
-        messages.error(request, onboarding.last_error)
     return home_page
 
 
@@ -104,11 +107,14 @@ def resolve(request: HttpRequest, public_id: UUID) -> HttpResponse:
         try:
             if action == "home_id":
                 home_id_form = ResolveWithHomeIdForm(request.POST, onboarding=onboarding)
-                if home_id_form.is_valid():
+                if home_id_form.is_valid() and home_id_form.check is not None:
                     services.resolve_with_home_id(
                         onboarding=onboarding,
                         home_id=home_id_form.cleaned_data["home_id"],
                         by=request.user,
+                        check=home_id_form.check,
+                        differences_confirmed=home_id_form.differences_confirmed,
+                        checked_by_hand=bool(home_id_form.cleaned_data["checked_in_wattshift"]),
                     )
                     messages.success(request, _("The home id was recorded."))
                     return redirect("wizard:home", public_id=onboarding.public_id)
@@ -139,7 +145,7 @@ def resolve(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "sent": sent_answers(onboarding),
         "needs_attention": onboarding.status == Status.NEEDS_ATTENTION,
         "form": home_id_form if home_id_form.errors else retry_form,
-        **candidates_context(onboarding),
+        **candidates_context(onboarding, checked=home_id_form.check),
     }
     return render(request, "wizard/resolve.html", context)
 
@@ -168,15 +174,47 @@ def _after_reconcile(
     return redirect("wizard:home", public_id=onboarding.public_id)
 
 
-def candidates_context(onboarding: Onboarding) -> dict[str, object]:
-    """What homes/list shows for this home: exact matches and near ones (same name or ZIP)."""
+@dataclass(frozen=True)
+class ListedHome:
+    """A home from homes/list as the resolve page shows it: its creation time parsed."""
+
+    home: Home
+    created_at: datetime | None
+
+    @classmethod
+    def of(cls, home: Home) -> "ListedHome":
+        try:
+            created = parse_datetime(home.created_at) if home.created_at else None
+        except ValueError:
+            created = None
+        if created is not None and timezone.is_naive(created):
+            created = created.replace(tzinfo=UTC)
+        return cls(home=home, created_at=created)
+
+
+def candidates_context(
+    onboarding: Onboarding, *, checked: services.HomeIdCheck | None = None
+) -> dict[str, object]:
+    """What homes/list shows for this home: exact matches and near ones (same name or ZIP).
+
+    A home id just checked against the list reuses that answer instead of asking again.
+    """
     if onboarding.status != Status.NEEDS_ATTENTION:
         return {"candidates": [], "near": [], "list_error": ""}
-    try:
-        search = services.find_homes(onboarding=onboarding)
-    except WattShiftError as error:
-        return {"candidates": [], "near": [], "list_error": error.message}
-    return {"candidates": search.candidates, "near": search.near, "list_error": ""}
+    if checked is not None and checked.search is None:
+        return {"candidates": [], "near": [], "list_error": checked.list_error}
+    if checked is not None and checked.search is not None:
+        search = checked.search
+    else:
+        try:
+            search = services.find_homes(onboarding=onboarding)
+        except WattShiftError as error:
+            return {"candidates": [], "near": [], "list_error": error.message}
+    return {
+        "candidates": [ListedHome.of(home) for home in search.candidates],
+        "near": [ListedHome.of(home) for home in search.near],
+        "list_error": "",
+    }
 
 
 def sent_answers(onboarding: Onboarding) -> list[Row]:
@@ -186,8 +224,9 @@ def sent_answers(onboarding: Onboarding) -> list[Row]:
         for _step, step_rows in steps.summary(onboarding, with_ids=True)
         for row in step_rows
     ]
-    rate_id = onboarding.rate_plan_rate_id or str(steps.NOT_PROVIDED)
-    return [*rows, Row(_("Rate plan rateID"), rate_id)]
+    if not onboarding.rate_plan_rate_id:
+        return rows
+    return [*rows, Row(_("Tariff reference"), onboarding.rate_plan_rate_id)]
 
 
 def step_results(onboarding: Onboarding) -> list[Row]:

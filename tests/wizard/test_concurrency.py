@@ -160,7 +160,11 @@ def test_support_resolving_while_automatic_reconcile_runs_adopts_one_id(
         [
             lambda mine: services.reconcile_onboarding(onboarding=mine, by=None),
             lambda mine: services.resolve_with_home_id(
-                onboarding=mine, home_id="ws_home_typed", by=other_installer
+                onboarding=mine,
+                home_id="ws_home_typed",
+                by=other_installer,
+                check=services.HomeIdCheck(home_id="ws_home_typed", search=None),
+                checked_by_hand=True,
             ),
         ]
     )
@@ -178,7 +182,7 @@ def test_support_resolving_while_automatic_reconcile_runs_adopts_one_id(
     decisions = stuck.events.filter(action__in=["reconcile", "resolve_with_home_id"]).exclude(
         outcome="skipped"
     )
-    assert [e.outcome for e in decisions] in (["adopted"], ["recorded"])
+    assert [e.outcome for e in decisions] in (["adopted"], ["recorded_without_list"])
     # Whoever came second was told it no longer needed attention, or found it resolved.
     errors = [r for r in results if isinstance(r, BaseException)]
     assert all(isinstance(e, services.CannotResolve) for e in errors)

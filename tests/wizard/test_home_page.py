@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import responses
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
@@ -63,7 +64,8 @@ def test_the_home_page_shows_the_id_the_plan_and_a_price_chart(
     assert "Pacific Gas &amp; Electric" in page
     assert _row("Utility id", "14328") in page
     assert _row("Rate plan id", "66d811ce52c6fe40859130e8") in page
-    assert _row("Rate plan rateID", "PGE-E-6") in page
+    assert _row("Tariff reference", "PGE-E-6") in page
+    assert "rateID" not in page
     assert "Not provided" in page  # the unanswered electric water heater
     assert "7.6 kW" in page
     assert re.search(r'<svg class="chart"[^>]*role="img"', page)
@@ -94,6 +96,14 @@ def test_the_copy_button_is_progressive_enhancement_and_no_inline_script(
 
     assert re.search(r'<button type="button"[^>]*data-copy="home-id"[^>]*hidden>', page)
     assert re.findall(r"<script(?![^>]*\ssrc=)[^>]*>", page) == []
+    # Only the script unhides it, and only where the clipboard can be written.
+    script = (settings.BASE_DIR / "static" / "js" / "app.js").read_text()
+    unhide = script.index("button.hidden = false")
+    assert script.rindex("if (!navigator.clipboard)", 0, unhide) < unhide
+    assert (
+        "[hidden] { display: none !important; }"
+        in (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+    )
 
 
 def test_the_price_signal_is_fetched_once_per_cache_window(
@@ -200,11 +210,16 @@ def test_home_created_without_solar_shows_the_retry_and_the_chart(
 
     page = installer_client.get(home_url(onboarding)).content.decode()
 
-    assert "Home created" in page
-    assert "adding solar failed" in page
+    assert '<h1 class="panel__title">Home created</h1>' in page
+    assert '<p class="panel__status">Solar not added yet</p>' in page
     assert "Try adding solar again" in page
     assert "Failed" in page
     assert '<svg class="chart"' in page
+    # The reason is given once, beside the retry, not also in a banner at the top.
+    assert page.count("adding solar failed") == 1
+    assert page.index("adding solar failed") > page.index('id="solar-problem"')
+    assert page.index("adding solar failed") < page.index("Try adding solar again")
+    assert 'class="notices"' not in page
 
 
 def _row(key: str, value: str) -> str:
@@ -331,3 +346,52 @@ def test_negative_prices_stay_inside_the_plot() -> None:
 def test_the_home_time_zone_comes_from_the_zip_code() -> None:
     assert str(home_timezone("02139")) == "America/New_York"
     assert str(home_timezone("95313")) == "America/Los_Angeles"
+
+
+def test_a_plan_without_a_tariff_reference_has_no_such_row(
+    installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    onboarding = make_onboarding(
+        installer,
+        status=Status.COMPLETE,
+        home_id=HOME_ID,
+        solar_status=SolarStatus.ADDED,
+        rate_plan_rate_id="",
+    )
+    add_price_signal(wattshift_api)
+
+    page = installer_client.get(home_url(onboarding)).content.decode()
+
+    assert "Tariff reference" not in page
+    assert "rateID" not in page
+    assert _row("Rate plan id", "66d811ce52c6fe40859130e8") in page
+
+
+def test_the_chart_is_drawn_near_a_phone_width_with_fewer_time_labels_there() -> None:
+    chart = price_chart(_signal(["0.2"] * 48 + ["0.3"] * 48), tz=ZoneInfo("America/Los_Angeles"))
+
+    assert chart is not None
+    # On a 375 px phone the chart is 343 px wide; its labels (18 units there) stay >= 11 px.
+    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+    assert ".chart__label { font-size: 18px; }" in css
+    assert 18 * (375 - 32) / chart.width >= 11
+    major = [tick.label for tick in chart.x_ticks if not tick.minor]
+    minor = [tick.label for tick in chart.x_ticks if tick.minor]
+    assert major == ["12 AM", "6 AM", "12 PM", "6 PM"]
+    assert minor == ["3 AM", "9 AM", "3 PM", "9 PM"]
+    assert ".chart__label--minor { display: none; }" in css
+
+
+def test_the_home_id_is_one_selectable_unbroken_reference(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    add_price_signal(wattshift_api)
+
+    page = installer_client.get(home_url(created)).content.decode()
+    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+
+    assert f'id="home-id">{HOME_ID}</strong>' in page
+    assert "chart__label chart__label--minor" in page
+    # Broken only where it must be (overflow-wrap), never anywhere at all (word-break).
+    assert ".panel .reference { word-break: normal; overflow-wrap: anywhere; }" in css
+    assert "user-select: all" in css

@@ -17,9 +17,11 @@ from onboarding.wattshift.errors import (
     UpstreamServerError,
     WattShiftError,
 )
+from onboarding.wattshift.types import Home
 from onboarding.wizard import services, steps
 from onboarding.wizard.models import Answer, Event, Onboarding
 from tests.wizard.submission_fixtures import (
+    E6_ID,
     HOME_ID,
     add_created,
     add_price_signal,
@@ -800,18 +802,135 @@ def needs_attention(installer: User) -> Onboarding:
 def test_support_records_the_home_id_found_and_solar_is_added(
     needs_attention: Onboarding, support_user: User, wattshift_api: responses.RequestsMock
 ) -> None:
+    wattshift_api.add(
+        responses.POST,
+        url("homes/list"),
+        json=[listed_home(needs_attention, "ws_home_found_by_hand")],
+    )
     add_solar_ok(wattshift_api, "ws_home_found_by_hand")
+    check = services.check_home_id(onboarding=needs_attention, home_id=" ws_home_found_by_hand ")
 
     result = services.resolve_with_home_id(
-        onboarding=needs_attention, home_id=" ws_home_found_by_hand ", by=support_user
+        onboarding=needs_attention, home_id=" ws_home_found_by_hand ", by=support_user, check=check
     )
 
     assert result.status == Status.COMPLETE
     assert result.home_id == "ws_home_found_by_hand"
     event = result.events.get(action="resolve_with_home_id")
     assert event.by == support_user
+    assert event.outcome == "recorded"
     assert "ws_home_found_by_hand" in event.detail
     assert calls_to(wattshift_api, "homes/create") == []
+
+
+def test_checking_a_home_id_finds_it_with_the_same_details(
+    needs_attention: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(
+        responses.POST,
+        url("homes/list"),
+        json=[listed_home(needs_attention, "ws_home_same", name="  maple house ")],
+    )
+
+    check = services.check_home_id(onboarding=needs_attention, home_id="ws_home_same")
+
+    assert check.listed and check.found
+    assert check.home is not None and check.home.id == "ws_home_same"
+    assert check.differences == ()
+
+
+def test_checking_a_home_id_names_each_detail_that_differs(
+    needs_attention: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(
+        responses.POST,
+        url("homes/list"),
+        json=[
+            listed_home(
+                needs_attention, "ws_home_other", name="Oak House", zipcode="02139", ratePlanId=""
+            )
+        ],
+    )
+
+    check = services.check_home_id(onboarding=needs_attention, home_id="ws_home_other")
+
+    assert check.found
+    assert check.differences == (
+        services.Difference("Name", "Maple House", "Oak House"),
+        services.Difference("ZIP code", "95313", "02139"),
+        services.Difference("Rate plan", f"E-6 ({E6_ID})", "Not listed"),
+    )
+
+
+def test_checking_a_home_id_that_is_not_listed_or_without_a_list(
+    needs_attention: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(
+        responses.POST, url("homes/list"), json=[listed_home(needs_attention, "ws_home_real")]
+    )
+    absent = services.check_home_id(onboarding=needs_attention, home_id="ws_home_nope")
+    assert absent.listed and not absent.found
+
+    wattshift_api.replace(responses.POST, url("homes/list"), status=403)
+    unavailable = services.check_home_id(onboarding=needs_attention, home_id="ws_home_nope")
+
+    assert not unavailable.listed and not unavailable.found
+    assert unavailable.list_error
+    assert "test-key" not in unavailable.list_error
+
+
+def test_a_home_id_is_recorded_only_as_checked(
+    needs_attention: Onboarding, support_user: User, wattshift_api: responses.RequestsMock
+) -> None:
+    """The service refuses what the form would refuse, whoever calls it."""
+    absent = services.HomeIdCheck(
+        home_id="ws_home_nope",
+        search=services.HomeSearch(candidates=[], near=[], listed=0, requested_at=timezone.now()),
+    )
+    unlisted = services.HomeIdCheck(home_id="ws_home_x", search=None, list_error="No answer.")
+    differing = services.HomeIdCheck(
+        home_id="ws_home_x",
+        search=absent.search,
+        home=Home(id="ws_home_x", name="Oak House"),
+        differences=(services.Difference("Name", "Maple House", "Oak House"),),
+    )
+
+    for home_id, check, options in [
+        ("ws_home_nope", absent, {"checked_by_hand": True}),
+        ("ws_home_x", unlisted, {}),
+        ("ws_home_x", differing, {}),
+        ("ws_home_other", unlisted, {"checked_by_hand": True}),
+    ]:
+        with pytest.raises(ValueError):
+            services.resolve_with_home_id(
+                onboarding=needs_attention, home_id=home_id, by=support_user, check=check, **options
+            )
+
+    needs_attention.refresh_from_db()
+    assert needs_attention.status == Status.NEEDS_ATTENTION
+    assert needs_attention.home_id == ""
+    assert len(wattshift_api.calls) == 0
+
+
+def test_a_home_id_vouched_for_without_the_list_is_recorded_as_such(
+    needs_attention: Onboarding, support_user: User, wattshift_api: responses.RequestsMock
+) -> None:
+    add_solar_ok(wattshift_api, "ws_home_x")
+    unlisted = services.HomeIdCheck(home_id="ws_home_x", search=None, list_error="No answer.")
+
+    result = services.resolve_with_home_id(
+        onboarding=needs_attention,
+        home_id="ws_home_x",
+        by=support_user,
+        check=unlisted,
+        checked_by_hand=True,
+    )
+
+    assert result.home_id == "ws_home_x"
+    event = result.events.get(action="resolve_with_home_id")
+    assert event.outcome == "recorded_without_list"
+    assert "No answer." in event.detail
+    assert "checked this id in WattShift themselves" in event.detail
 
 
 def test_support_marks_it_safe_to_retry_and_the_next_submit_creates(
@@ -837,8 +956,15 @@ def test_only_an_onboarding_that_needs_attention_can_be_resolved(
 ) -> None:
     onboarding = make_onboarding(installer, status=status)
 
+    vouched = services.HomeIdCheck(home_id="ws_home_x", search=None)
     with pytest.raises(services.CannotResolve):
-        services.resolve_with_home_id(onboarding=onboarding, home_id="ws_home_x", by=support_user)
+        services.resolve_with_home_id(
+            onboarding=onboarding,
+            home_id="ws_home_x",
+            by=support_user,
+            check=vouched,
+            checked_by_hand=True,
+        )
     with pytest.raises(services.CannotResolve):
         services.mark_safe_to_retry(onboarding=onboarding, by=support_user)
     assert Event.objects.filter(onboarding=onboarding).count() == 0

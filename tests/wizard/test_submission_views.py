@@ -1,5 +1,7 @@
 """The Create home button and support's resolve page, through the test client."""
 
+import re
+
 import pytest
 import requests
 import responses
@@ -222,7 +224,9 @@ def test_solar_failure_offers_a_retry_that_only_adds_solar(
 
     page = response.content.decode()
     assert HOME_ID in page
-    assert "adding solar failed" in page
+    assert "Solar not added yet" in page
+    # Said once, beside the retry: no banner repeating it above the panel.
+    assert page.count("adding solar failed") == 1
     assert "Try adding solar again" in page
 
     # The 503 may hide solar that was added: the retry sets the values with homes/update.
@@ -305,6 +309,7 @@ def test_support_records_a_home_id_and_it_is_attributed(
     stuck: Onboarding,
     wattshift_api: responses.RequestsMock,
 ) -> None:
+    wattshift_api.add(responses.POST, url("homes/list"), json=[listed_home(stuck, "ws_home_found")])
     add_solar_ok(wattshift_api, "ws_home_found")
     add_price_signal(wattshift_api, "ws_home_found")
 
@@ -317,8 +322,205 @@ def test_support_records_a_home_id_and_it_is_attributed(
     stuck.refresh_from_db()
     assert stuck.status == Status.COMPLETE
     assert stuck.home_id == "ws_home_found"
-    assert stuck.events.get(action="resolve_with_home_id").by == support_user
+    event = stuck.events.get(action="resolve_with_home_id")
+    assert event.by == support_user
+    assert event.outcome == "recorded"
+    assert "WattShift lists it with this name, ZIP code and rate plan" in event.detail
+    assert len(calls_to(wattshift_api, "homes/list")) == 1
     assert calls_to(wattshift_api, "homes/create") == []
+
+
+def test_a_home_id_wattshift_does_not_list_is_refused_next_to_the_field(
+    support_client: Client, stuck: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/list"), json=[listed_home(stuck, "ws_home_real")])
+
+    response = support_client.post(
+        resolve_url(stuck),
+        {"action": "home_id", "home_id": "ws_home_nope", "checked_in_wattshift": "on"},
+    )
+
+    assert response.status_code == 200
+    form = response.context["home_id_form"]
+    assert [error.code for error in form.errors.as_data()["home_id"]] == ["not_in_wattshift"]
+    page = response.content.decode()
+    field = page[page.index('<label class="label" for="id_home_id">') :]
+    assert "WattShift has no home with the id ws_home_nope" in field[: field.index("<input")]
+    assert 'href="#id_home_id"' in page  # the error summary links to the field
+    assert 'value="ws_home_nope"' in page  # what was typed is kept
+    stuck.refresh_from_db()
+    assert stuck.status == Status.NEEDS_ATTENTION
+    assert stuck.home_id == ""
+    assert not stuck.events.filter(action="resolve_with_home_id").exists()
+    assert calls_to(wattshift_api, "homes/solar/create") == []
+    # The list fetched to check the id also fills the tables: WattShift is asked once.
+    assert len(calls_to(wattshift_api, "homes/list")) == 1
+
+
+def test_a_listed_home_with_other_details_needs_an_explicit_confirmation(
+    support_client: Client,
+    support_user: User,
+    stuck: Onboarding,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    wattshift_api.add(
+        responses.POST,
+        url("homes/list"),
+        json=[listed_home(stuck, "ws_home_other", name="Oak House", zipcode="95314")],
+    )
+    add_solar_ok(wattshift_api, "ws_home_other")
+
+    first = support_client.post(
+        resolve_url(stuck), {"action": "home_id", "home_id": "ws_home_other"}
+    )
+
+    form = first.context["home_id_form"]
+    assert [e.code for e in form.errors.as_data()["confirm_differences"]] == ["differs"]
+    page = first.content.decode()
+    assert "How WattShift lists home ws_home_other" in page
+    assert '<td data-label="In WattShift">Oak House</td>' in page
+    assert '<td data-label="In this onboarding">Maple House</td>' in page
+    assert '<td data-label="In WattShift">95314</td>' in page
+    assert 'name="differences_shown_for" value="ws_home_other"' in page
+    assert 'href="#id_confirm_differences"' in page
+    stuck.refresh_from_db()
+    assert stuck.status == Status.NEEDS_ATTENTION
+
+    confirmed = support_client.post(
+        resolve_url(stuck),
+        {
+            "action": "home_id",
+            "home_id": "ws_home_other",
+            "confirm_differences": "on",
+            "differences_shown_for": "ws_home_other",
+        },
+    )
+
+    assert confirmed["Location"] == home_url(stuck)
+    stuck.refresh_from_db()
+    assert stuck.home_id == "ws_home_other"
+    assert stuck.status == Status.COMPLETE
+    event = stuck.events.get(action="resolve_with_home_id")
+    assert event.by == support_user
+    assert "confirmed it is the right home" in event.detail
+    assert "Oak House in WattShift, Maple House here" in event.detail
+
+
+def test_a_confirmation_given_for_another_id_does_not_count(
+    support_client: Client, stuck: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(
+        responses.POST,
+        url("homes/list"),
+        json=[listed_home(stuck, "ws_home_b", name="Oak House")],
+    )
+
+    response = support_client.post(
+        resolve_url(stuck),
+        {
+            "action": "home_id",
+            "home_id": "ws_home_b",
+            "confirm_differences": "on",
+            "differences_shown_for": "ws_home_a",
+        },
+    )
+
+    form = response.context["home_id_form"]
+    assert [e.code for e in form.errors.as_data()["confirm_differences"]] == ["differs"]
+    stuck.refresh_from_db()
+    assert stuck.status == Status.NEEDS_ATTENTION
+
+
+def test_without_the_list_an_id_is_recorded_only_if_support_checked_it_themselves(
+    support_client: Client,
+    support_user: User,
+    stuck: Onboarding,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/list"), status=401)
+    add_solar_ok(wattshift_api, "ws_home_by_hand")
+
+    page = support_client.get(resolve_url(stuck)).content.decode()
+    assert "I have checked this id in WattShift myself" in page
+
+    refused = support_client.post(
+        resolve_url(stuck), {"action": "home_id", "home_id": "ws_home_by_hand"}
+    )
+
+    form = refused.context["home_id_form"]
+    assert [e.code for e in form.errors.as_data()["checked_in_wattshift"]] == ["unchecked"]
+    assert 'href="#id_checked_in_wattshift"' in refused.content.decode()
+    stuck.refresh_from_db()
+    assert stuck.status == Status.NEEDS_ATTENTION
+
+    accepted = support_client.post(
+        resolve_url(stuck),
+        {"action": "home_id", "home_id": "ws_home_by_hand", "checked_in_wattshift": "on"},
+    )
+
+    assert accepted["Location"] == home_url(stuck)
+    stuck.refresh_from_db()
+    assert stuck.home_id == "ws_home_by_hand"
+    event = stuck.events.get(action="resolve_with_home_id")
+    assert event.by == support_user
+    assert event.outcome == "recorded_without_list"
+    assert "support confirmed they checked this id in WattShift themselves" in event.detail
+    assert "could not be fetched" in event.detail
+
+
+def test_each_matching_home_has_a_use_this_home_id_button_that_records_it(
+    support_client: Client,
+    support_user: User,
+    stuck: Onboarding,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    wattshift_api.add(
+        responses.POST,
+        url("homes/list"),
+        json=[listed_home(stuck, "ws_home_first"), listed_home(stuck, "ws_home_second")],
+    )
+    add_solar_ok(wattshift_api, "ws_home_second")
+
+    page = support_client.get(resolve_url(stuck)).content.decode()
+
+    forms = re.findall(r'<form method="post">(.*?)</form>', page, flags=re.S)
+    buttons = [f for f in forms if "Use this home id" in f]
+    assert len(buttons) == 2
+    assert 'name="action" value="home_id"' in buttons[1]
+    assert '<input type="hidden" name="home_id" value="ws_home_second">' in buttons[1]
+
+    response = support_client.post(
+        resolve_url(stuck), {"action": "home_id", "home_id": "ws_home_second"}
+    )
+
+    assert response["Location"] == home_url(stuck)
+    stuck.refresh_from_db()
+    assert stuck.home_id == "ws_home_second"
+    assert stuck.status == Status.COMPLETE
+    assert stuck.events.get(action="resolve_with_home_id").by == support_user
+    # Same validation as a typed id: WattShift's list was asked again before recording.
+    assert len(calls_to(wattshift_api, "homes/list")) == 2
+
+
+def test_the_matching_homes_show_local_times_and_ids_in_their_own_cell(
+    support_client: Client, stuck: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(
+        responses.POST,
+        url("homes/list"),
+        json=[
+            listed_home(stuck, "ws_home_match", createdAt="2025-06-02T23:05:09Z"),
+            listed_home(stuck, "ws_home_odd", createdAt="yesterday"),
+        ],
+    )
+
+    page = support_client.get(resolve_url(stuck)).content.decode()
+
+    # The site's time zone (America/Los_Angeles), as in the history; not the raw UTC string.
+    assert '<time datetime="2025-06-02T16:05:09-07:00">2 Jun 2025, 4:05:09 PM</time>' in page
+    assert ">2025-06-02T23:05:09Z<" not in page
+    assert ">yesterday<" in page  # an unreadable time is shown as WattShift sent it
+    assert '<td data-label="Home id" class="cell--id"><code>ws_home_match</code></td>' in page
 
 
 @pytest.mark.parametrize(
