@@ -1,15 +1,18 @@
-"""Read queries: which onboardings a person may see, and the cached utility lookup."""
+"""Read queries: which onboardings a person may see, search, and the cached utility lookup."""
+
+import re
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import CharField, Q, QuerySet, Value
+from django.db.models.functions import Cast, Replace
 from django.http import Http404
 
 from onboarding.accounts.roles import is_support
 from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.types import Utility
-from onboarding.wizard.models import Onboarding
+from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, Onboarding
 
 UTILITIES_CACHE_KEY = "wattshift:utilities:v1:{zipcode}"
 
@@ -32,18 +35,63 @@ def get_onboarding_for(user: AbstractBaseUser | AnonymousUser, public_id: object
         raise Http404("No such onboarding.") from None
 
 
+# Shorter hex fragments would match the random public ids of too many onboardings.
+MIN_PUBLIC_ID_FRAGMENT = 6
+_HEX_FRAGMENT = re.compile(r"[0-9a-f]+")
+
+
 def search_onboardings(
     onboardings: QuerySet[Onboarding], *, query: str = "", status: str = ""
 ) -> QuerySet[Onboarding]:
-    """Narrow a list by home name, ZIP code or home id, and by status."""
+    """Narrow a list by home name, ZIP code, home id or onboarding id (any part), and by status.
+
+    Names match whatever the case (on SQLite, for ASCII letters only). Ids match any part, so
+    "ws_home_2bf1" or a piece of the onboarding's address ("2bf116590a1a") finds it.
+    """
     query = query.strip()
     if query:
-        onboardings = onboardings.filter(
-            Q(home_name__icontains=query) | Q(zipcode__startswith=query) | Q(home_id__iexact=query)
+        matches = (
+            Q(home_name__icontains=query)
+            | Q(zipcode__startswith=query)
+            | Q(home_id__icontains=query)
         )
+        fragment = query.lower().replace("-", "")
+        if len(fragment) >= MIN_PUBLIC_ID_FRAGMENT and _HEX_FRAGMENT.fullmatch(fragment):
+            # As text without hyphens on every database: PostgreSQL's uuid text has them.
+            onboardings = onboardings.annotate(
+                public_hex=Replace(Cast("public_id", CharField()), Value("-"), Value(""))
+            )
+            matches |= Q(public_hex__contains=fragment)
+        onboardings = onboardings.filter(matches)
     if status in Onboarding.Status.values:
         onboardings = onboardings.filter(status=status)
     return onboardings
+
+
+# The answer columns of a draft nobody has answered anything on yet.
+UNANSWERED = {
+    **{name: "" for name in ("zipcode", "utility_id", "rate_plan_id", "home_name", "ac_type")},
+    **dict.fromkeys(APPLIANCE_UPSTREAM_FIELDS, ""),
+    "has_solar__isnull": True,
+    "solar_size_kw__isnull": True,
+    "solar_net_metered__isnull": True,
+    "home_id": "",
+    "last_error": "",
+}
+
+
+def blank_draft_of(user: AbstractBaseUser) -> Onboarding | None:
+    """This person's newest draft with no answer at all, to reuse instead of starting another."""
+    return (
+        Onboarding.objects.filter(owner=user, status=Onboarding.Status.DRAFT, **UNANSWERED)
+        .order_by("-updated_at", "-pk")
+        .first()
+    )
+
+
+def is_discardable(onboarding: Onboarding) -> bool:
+    """A draft never sent to WattShift (no home id) may be thrown away."""
+    return onboarding.is_draft and not onboarding.home_id
 
 
 def utilities_for_zip(zipcode: str) -> list[Utility]:

@@ -100,16 +100,22 @@ def _zip_context(form: forms.StepForm | None, partial: str) -> dict[str, Any]:
     zipcode = form.preview_zipcode()
     if not zipcode:
         return {"preview": None}
+    lookup_failed = False
     if partial == "preview":
         try:
             utilities = selectors.utilities_for_zip(zipcode)
         except WattShiftError:
-            utilities = None
+            utilities, lookup_failed = None, True
     else:
         # The full page only shows utilities already looked up: no upstream call per view.
         utilities = selectors.cached_utilities_for_zip(zipcode)
     return {
-        "preview": {"zipcode": zipcode, "place": place_for_zip(zipcode), "utilities": utilities}
+        "preview": {
+            "zipcode": zipcode,
+            "place": place_for_zip(zipcode),
+            "utilities": utilities,
+            "lookup_failed": lookup_failed,
+        }
     }
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("onboardings/new", views.new_onboarding, name="new"),
     path("onboardings/<uuid:public_id>/", views.resume, name="resume"),
     path("onboardings/<uuid:public_id>/check/", views.check_answers, name="check"),
+    path("onboardings/<uuid:public_id>/discard/", views.discard, name="discard"),
     path("onboardings/<uuid:public_id>/submit/", submission_views.submit, name="submit"),
     path("onboardings/<uuid:public_id>/home/", submission_views.home, name="home"),
     path(

@@ -1,4 +1,4 @@
-"""The wizard's pages: dashboard, start, resume, each step, check answers.
+"""The wizard's pages: dashboard, start, resume, discard, each step, check answers.
 
 Views are thin: load the onboarding the person may see, bind the step's form, save, redirect.
 For htmx requests they render a named partial of the same template instead of the page.
@@ -9,6 +9,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -63,6 +64,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "onboarding": onboarding,
             "progress": steps.progress(onboarding),
             "resume_url": resume_url(onboarding),
+            "discardable": selectors.is_discardable(onboarding),
         }
         for onboarding in page
     ]
@@ -75,7 +77,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "query": query,
             "status": status,
             "statuses": Onboarding.Status.choices,
-            "needs_attention": visible.filter(status=Onboarding.Status.NEEDS_ATTENTION),
+            "needs_attention": visible.filter(status=Onboarding.Status.NEEDS_ATTENTION).order_by(
+                "-submitted_at", "-updated_at"
+            ),
             "is_support": is_support(request.user),
             "searching": bool(query or status),
         },
@@ -84,8 +88,49 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def new_onboarding(request: HttpRequest) -> HttpResponse:
-    onboarding = Onboarding.objects.create(owner=request.user)
+    # A second click, or a Start after Back, picks up the untouched draft instead of another row.
+    onboarding = selectors.blank_draft_of(request.user) or Onboarding.objects.create(
+        owner=request.user
+    )
     return redirect(step_url(onboarding, steps.STEPS[0]))
+
+
+@require_http_methods(["GET", "POST"])
+def discard(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Ask "Are you sure…", then delete a draft that was never sent to WattShift."""
+    onboarding = selectors.get_onboarding_for(request.user, public_id)
+    if not selectors.is_discardable(onboarding):
+        messages.error(
+            request, _("This onboarding was sent to WattShift, so it cannot be discarded.")
+        )
+        return redirect(resume_url(onboarding))
+    if request.method == "POST":
+        if not _delete_if_discardable(onboarding):
+            messages.error(
+                request, _("This onboarding was sent to WattShift, so it cannot be discarded.")
+            )
+            return redirect(resume_url(onboarding))
+        messages.success(request, _("The draft “%(name)s” was discarded.") % {"name": onboarding})
+        return redirect("wizard:dashboard")
+    return render(
+        request,
+        "wizard/discard.html",
+        {
+            "onboarding": onboarding,
+            "progress": steps.progress(onboarding),
+            "back_url": reverse("wizard:dashboard"),
+        },
+    )
+
+
+def _delete_if_discardable(onboarding: Onboarding) -> bool:
+    """Delete the draft unless a submission claimed it meanwhile (row lock, then re-check)."""
+    with transaction.atomic():
+        current = Onboarding.objects.select_for_update().filter(pk=onboarding.pk).first()
+        if current is None or not selectors.is_discardable(current):
+            return False
+        current.delete()
+    return True
 
 
 def resume(request: HttpRequest, public_id: UUID) -> HttpResponse:

@@ -1,5 +1,7 @@
 """The dashboard: start, drafts with progress, homes with ids, support's search and filter."""
 
+from datetime import UTC, datetime
+
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
@@ -118,3 +120,188 @@ def test_search_ignores_nul_and_control_characters(support_client: Client, make_
     page = support_client.get(DASHBOARD, {"q": "\x00", "status": "\x00"})
     assert [row["onboarding"].home_name for row in page.context["rows"]] == ["Oscar Home"]
     assert page.context["status"] == ""
+
+
+def test_start_onboarding_twice_reuses_the_untouched_draft(
+    installer_client: Client, installer: User, make_draft, other_installer: User
+):
+    make_draft(owner=other_installer)  # someone else's blank draft is never handed out
+    first = installer_client.post(reverse("wizard:new"))
+    second = installer_client.post(reverse("wizard:new"))
+
+    mine = Onboarding.objects.filter(owner=installer)
+    assert mine.count() == 1
+    assert first["Location"] == second["Location"] == step_url(mine.get(), "zip")
+    rows = installer_client.get(DASHBOARD).context["rows"]
+    assert len(rows) == 1
+
+
+def test_start_onboarding_after_answering_starts_a_new_draft(
+    installer_client: Client, installer: User, make_draft
+):
+    started = make_draft(zipcode="95313")
+    failed = make_draft(last_error="Could not reach the WattShift service.")
+    installer_client.post(reverse("wizard:new"))
+    assert Onboarding.objects.filter(owner=installer).count() == 3
+    newest = Onboarding.objects.exclude(pk__in=[started.pk, failed.pk]).get()
+    assert newest.zipcode == "" and newest.last_error == ""
+
+
+def test_rows_show_when_they_last_changed_in_local_time(
+    installer_client: Client, make_draft, settings
+):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    onboarding = make_draft(zipcode="95313")
+    moment = datetime(2026, 11, 27, 17, 14, tzinfo=UTC)  # 9:14 AM in California
+    Onboarding.objects.filter(pk=onboarding.pk).update(updated_at=moment)
+    page = installer_client.get(DASHBOARD).content.decode()
+    assert "Last changed" in page
+    assert "27 Nov 2026, 9:14 AM" in page or "27 Nov, 9:14 AM" in page
+    assert 'datetime="2026-11-27T09:14:00-08:00"' in page
+    assert ">95313<" in page
+
+
+def test_support_rows_name_the_installer(support_client: Client, make_draft, installer: User):
+    make_draft(zipcode="95313")
+    page = support_client.get(DASHBOARD).content.decode()
+    assert f'data-label="Installer">{installer.get_username()}<' in page
+
+
+def test_a_draft_whose_last_attempt_failed_says_so(installer_client: Client, make_draft):
+    make_draft(**complete_answers(last_error="The WattShift service refused the request."))
+    make_draft(**complete_answers(home_name="Fine House"))
+    page = installer_client.get(DASHBOARD).content.decode()
+    assert page.count("Last attempt failed") == 1
+
+
+def test_needs_attention_rows_can_be_told_apart(
+    support_client: Client, make_draft, installer: User, other_installer: User, settings
+):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    make_draft(
+        **complete_answers(
+            home_name="Maple House",
+            zipcode="95313",
+            status="needs_attention",
+            submitted_at=datetime(2026, 11, 27, 17, 14, tzinfo=UTC),
+        )
+    )
+    make_draft(
+        owner=other_installer,
+        **complete_answers(home_name="Oak House", zipcode="02139", status="needs_attention"),
+    )
+    page = support_client.get(DASHBOARD).content.decode()
+    panel = page.split('id="attention-title"')[1].split("</section>")[0]
+    assert "Maple House" in panel and "Oak House" in panel
+    assert "ZIP code 95313" in panel and "ZIP code 02139" in panel
+    assert f"by {installer.get_username()}" in panel
+    assert f"by {other_installer.get_username()}" in panel
+    assert 'sent <time datetime="2026-11-27T09:14:00-08:00">' in panel
+    assert "27 Nov" in panel and "9:14 AM" in panel
+
+
+DISCARD = "wizard:discard"
+
+
+def test_owner_discards_a_draft_after_confirming(installer_client: Client, make_draft):
+    onboarding = make_draft(zipcode="95313", home_name="Typo House")
+    url = reverse(DISCARD, args=[onboarding.public_id])
+    assert f'href="{url}"' in installer_client.get(DASHBOARD).content.decode()
+
+    page = installer_client.get(url)
+    content = page.content.decode()
+    assert page.status_code == 200
+    assert "Are you sure you want to discard this draft?" in content
+    assert "Typo House" in content and "95313" in content
+    assert "Yes, discard this draft" in content and f'action="{url}"' in content
+    assert Onboarding.objects.filter(pk=onboarding.pk).exists()  # a GET changes nothing
+
+    response = installer_client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == DASHBOARD
+    assert not Onboarding.objects.filter(pk=onboarding.pk).exists()
+    assert "The draft “Typo House” was discarded." in response.content.decode()
+
+
+def test_support_may_discard_anyones_draft(support_client: Client, make_draft, other_installer):
+    onboarding = make_draft(owner=other_installer)
+    support_client.post(reverse(DISCARD, args=[onboarding.public_id]))
+    assert not Onboarding.objects.filter(pk=onboarding.pk).exists()
+
+
+def test_someone_elses_draft_cannot_be_discarded(
+    installer_client: Client, make_draft, other_installer: User
+):
+    onboarding = make_draft(owner=other_installer, home_name="Not Yours")
+    url = reverse(DISCARD, args=[onboarding.public_id])
+    assert installer_client.get(url).status_code == 404
+    assert installer_client.post(url).status_code == 404
+    assert Onboarding.objects.filter(pk=onboarding.pk).exists()
+
+
+def test_discard_needs_login(client: Client, make_draft):
+    onboarding = make_draft()
+    response = client.post(reverse(DISCARD, args=[onboarding.public_id]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert Onboarding.objects.filter(pk=onboarding.pk).exists()
+
+
+def test_a_sent_onboarding_cannot_be_discarded(installer_client: Client, make_draft):
+    sent = [
+        make_draft(**complete_answers(status=status, home_id=home_id))
+        for status, home_id in [
+            ("complete", "ws_home_1"),
+            ("home_created", "ws_home_2"),
+            ("needs_attention", ""),
+            ("submitting", ""),
+            # Back to draft after a failure but with a home id (e.g. adopted): still refused.
+            ("draft", "ws_home_3"),
+        ]
+    ]
+    page = installer_client.get(DASHBOARD).content.decode()
+    for onboarding in sent:
+        url = reverse(DISCARD, args=[onboarding.public_id])
+        assert f'href="{url}"' not in page
+        response = installer_client.post(url, follow=True)
+        assert "cannot be discarded" in response.content.decode()
+        assert installer_client.get(url).status_code == 302
+        assert Onboarding.objects.filter(pk=onboarding.pk).exists()
+
+
+def test_discard_is_refused_if_the_draft_was_sent_meanwhile(installer_client: Client, make_draft):
+    onboarding = make_draft(**complete_answers())
+    url = reverse(DISCARD, args=[onboarding.public_id])
+    installer_client.get(url)  # the confirmation page is open…
+    Onboarding.objects.filter(pk=onboarding.pk).update(status="submitting")  # …another tab sends
+    installer_client.post(url)
+    assert Onboarding.objects.filter(pk=onboarding.pk).exists()
+
+
+def test_search_finds_a_partial_home_id_or_onboarding_id(support_client: Client, make_draft):
+    home = make_draft(
+        **complete_answers(
+            home_name="Oscar Home", status="complete", home_id="ws_home_2bf116590a1a"
+        )
+    )
+    other = make_draft(home_name="Other Home")
+
+    def rows(query: str) -> list[str]:
+        response = support_client.get(DASHBOARD, {"q": query})
+        return [row["onboarding"].home_name for row in response.context["rows"]]
+
+    assert rows("ws_home_2bf1") == ["Oscar Home"]
+    assert rows("2BF116590A1A") == ["Oscar Home"]
+    assert rows("WS_HOME_2bf116590a1a") == ["Oscar Home"]
+    public = other.public_id.hex
+    assert rows(public[6:18]) == ["Other Home"]
+    assert rows(str(other.public_id)[4:20].upper()) == ["Other Home"]  # hyphens and case ignored
+    assert rows(str(other.public_id)) == ["Other Home"]
+    assert home.public_id.hex[6:18] not in public
+
+
+def test_search_ignores_the_case_of_names(support_client: Client, make_draft):
+    make_draft(home_name="Maple House")
+    for query in ("maple", "MAPLE HOUSE", "mApLe hO"):
+        response = support_client.get(DASHBOARD, {"q": query})
+        assert [row["onboarding"].home_name for row in response.context["rows"]] == [
+            "Maple House"
+        ], query

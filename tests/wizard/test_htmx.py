@@ -8,6 +8,7 @@ from tests.wizard.conftest import (
     TOU_D_ID,
     UtilityApi,
     check_url,
+    complete_answers,
     error_codes,
     plan_choice,
     step_url,
@@ -137,3 +138,46 @@ def test_htmx_on_a_submitted_onboarding_navigates_to_its_home(installer_client, 
     response = installer_client.post(step_url(onboarding, "zip"), {"zipcode": "1"}, headers=HTMX)
     assert response["HX-Redirect"].endswith(f"/onboardings/{onboarding.public_id}/home/")
     assert check_url(onboarding) != response["HX-Redirect"]
+
+
+def test_zip_lookup_shows_looking_up_instead_of_the_previous_result(
+    installer_client: Client, draft: Onboarding
+):
+    content = installer_client.get(step_url(draft, "zip")).content.decode()
+    # htmx marks #zip-lookup busy while a lookup runs; CSS then hides the old result.
+    assert 'hx-indicator="#zip-lookup"' in content
+    lookup = content.split('id="zip-lookup"')[1]
+    assert 'aria-live="polite"' in lookup.split(">")[0]
+    assert lookup.index("Looking up…") < lookup.index('id="zip-preview"')
+    # Typing a ZIP code must not disable Continue while the preview is looked up.
+    assert 'hx-disabled-elt="unset"' in content
+
+
+def test_zip_preview_says_when_the_lookup_failed(
+    installer_client: Client, draft: Onboarding, utility_api: UtilityApi
+):
+    utility_api.answers["95313"] = 503
+    url = step_url(draft, "zip") + "?partial=preview&zipcode=95313"
+    content = installer_client.get(url, headers=HTMX).content.decode()
+    assert "The utilities could not be looked up just now. You can still continue." in content
+
+
+def test_buttons_that_wait_on_wattshift_carry_a_busy_label(
+    installer_client: Client, make_draft, utility_api: UtilityApi
+):
+    onboarding = make_draft(**complete_answers())
+    zip_page = installer_client.get(step_url(onboarding, "zip")).content.decode()
+    assert 'name="continue" value="1" data-busy-label="Checking…"' in zip_page
+    assert 'name="save_later" value="1" data-busy-label="Saving…"' in zip_page
+    # htmx disables both buttons of a step form while its request runs.
+    assert 'hx-disabled-elt="find button[name=continue], find button[name=save_later]"' in zip_page
+    utility_page = installer_client.get(step_url(onboarding, "utility")).content.decode()
+    assert 'data-busy-label="Checking…"' in utility_page
+    home_page = installer_client.get(step_url(onboarding, "about-home")).content.decode()
+    assert 'name="continue" value="1" data-busy-label="Saving…"' in home_page
+    check_page = installer_client.get(check_url(onboarding)).content.decode()
+    assert 'data-busy-label="Creating the home…">Create home</button>' in check_page
+    dashboard = installer_client.get("/").content.decode()
+    assert 'data-busy-label="Starting…">Start onboarding</button>' in dashboard
+    # The behaviour lives in the self-hosted script (CSP: script-src 'self'), not inline.
+    assert "<script>" not in check_page and "/static/js/app.js" in check_page
