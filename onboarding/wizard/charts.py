@@ -17,7 +17,7 @@ from onboarding.wattshift.types import PriceSignal
 # Close to a phone's width, so labels are drawn near 1:1 there; CSS sets their size per width.
 WIDTH = 480
 HEIGHT = 250
-LEFT, RIGHT, TOP, BOTTOM = 70, 12, 12, 36
+LEFT, RIGHT, TOP, BOTTOM = 70, 20, 16, 36
 # Prices within this share of the day's range from the top count as "peak".
 PEAK_SHARE = Decimal("0.1")
 
