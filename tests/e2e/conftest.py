@@ -15,14 +15,19 @@ import pytest
 from django.contrib.auth.models import Group, Permission, User
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    BrowserType,
+    Page,
+    Playwright,
+    expect,
+    sync_playwright,
+)
 from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from onboarding.accounts.roles import SUPPORT_GROUP
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM must still be usable here.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM_FLAGS = [
@@ -90,8 +95,24 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(
             "CI sets E2E_REQUIRED=1, which turns this skip into a failure.", red=True
         )
-    elif CHROMIUM is not None:
-        terminalreporter.write_line(f"Browser tests used {CHROMIUM}.")
+        return
+    outcomes: dict[str, list[str]] = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        for report in terminalreporter.stats.get(outcome, []):
+            nodeid = getattr(report, "nodeid", "")
+            if nodeid.startswith("tests/e2e/") and (outcome != "passed" or report.when == "call"):
+                outcomes.setdefault(outcome, []).append(nodeid)
+    passed = outcomes.get("passed", [])
+    no_js = sum("without_javascript" in nodeid for nodeid in passed)
+    keyboard = sum("keyboard" in nodeid for nodeid in passed)
+    problems = len(outcomes.get("failed", [])) + len(outcomes.get("error", []))
+    terminalreporter.write_line(
+        f"Browser tests in Chromium ({CHROMIUM or 'NOT FOUND'}): {len(passed)} ran and passed "
+        f"({no_js} of them without JavaScript, {keyboard} by keyboard only); "
+        f"{problems} did not pass; {len(outcomes.get('skipped', []))} skipped.",
+        green=not problems,
+        red=bool(problems),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -106,9 +127,32 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     }
 
 
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    return {**browser_context_args, "viewport": {"width": 1280, "height": 800}, "locale": "en-US"}
+@pytest.fixture(scope="package")
+def playwright() -> Iterator[Playwright]:
+    """Started for the browser tests and stopped right after them, not at the end of the run:
+    while it runs, its event loop counts as running in this thread, and Django refuses the ORM
+    to the tests that follow (SynchronousOnlyOperation)."""
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="package")
+def browser_type(playwright: Playwright, browser_name: str) -> BrowserType:
+    return getattr(playwright, browser_name)
+
+
+@pytest.fixture(scope="package")
+def browser(
+    browser_type: BrowserType, browser_type_launch_args: dict[str, Any]
+) -> Iterator[Browser]:
+    browser = browser_type.launch(**browser_type_launch_args)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="package")
+def browser_context_args(base_url: str) -> dict[str, Any]:
+    return {"base_url": base_url, "viewport": {"width": 1280, "height": 800}, "locale": "en-US"}
 
 
 @pytest.fixture
@@ -128,9 +172,21 @@ def context(new_browser_context: Any) -> BrowserContext:
     return new_browser_context()
 
 
+@pytest.fixture(scope="package", autouse=True)
+def orm_beside_playwright() -> Iterator[None]:
+    """Playwright's sync API keeps an event loop running in this thread, so Django would refuse
+    the ORM here (SynchronousOnlyOperation). Allowed while the browser tests run, not for the
+    whole process: other tests' subprocesses would inherit it (`check --deploy` rejects it)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
+
+
 @pytest.fixture(autouse=True)
 def upstream_is_the_live_sandbox(
-    transactional_db: None, live_server: LiveServer, settings: Settings
+    transactional_db: None,
+    live_server: LiveServer,
+    settings: Settings,
 ) -> Iterator[LiveServer]:
     """The app under test is the live server, and its upstream is the sandbox inside it."""
     settings.SANDBOX_ENABLED = True
