@@ -78,6 +78,11 @@ def plan_radio(page: Page, plan: str) -> Locator:
     return question(page, PLAN_QUESTION).get_by_role("radio", name=name)
 
 
+def scripts_run(page: Page) -> bool:
+    """Whether the page's own scripts ran (htmx loaded): False in a context without JavaScript."""
+    return bool(page.evaluate("() => typeof window.htmx !== 'undefined'"))
+
+
 def continue_(page: Page) -> None:
     page.get_by_role("button", name="Continue").click()
 
@@ -97,6 +102,9 @@ def start(page: Page, check: Check = no_check) -> None:
 def answer_zip(page: Page, home: Home, check: Check = no_check) -> None:
     expect(heading(page)).to_have_text(ZIP_LABEL)
     page.get_by_label(ZIP_LABEL).fill(home.zipcode)
+    if scripts_run(page):
+        # As a person does: read the place and utilities shown for the ZIP code, then continue.
+        expect(page.locator("#zip-preview")).to_contain_text(f"ZIP code {home.zipcode}")
     check(page, "ZIP code step")
     continue_(page)
     expect(question(page, UTILITY_QUESTION)).to_be_visible()
