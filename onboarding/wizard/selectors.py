@@ -1,6 +1,7 @@
 """Read queries: which onboardings a person may see, search, and the cached utility lookup."""
 
 import re
+import time
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -15,6 +16,7 @@ from onboarding.wattshift.types import Utility
 from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, Onboarding
 
 UTILITIES_CACHE_KEY = "wattshift:utilities:v1:{zipcode}"
+LOOKUP_POLL_SECONDS = 0.05
 
 
 def onboardings_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Onboarding]:
@@ -104,9 +106,29 @@ def utilities_for_zip(zipcode: str) -> list[Utility]:
     cached = cache.get(key)
     if cached is not None:
         return list(cached)
-    utilities = wattshift_client.get_client().utilities_for_zip(zipcode)
-    cache.set(key, tuple(utilities), settings.WS_UTILITY_CACHE_SECONDS)
+    # Single flight: the ZIP preview and Continue often ask at once; one of them asks upstream.
+    lock = f"{key}:lookup"
+    if not cache.add(lock, True, timeout=settings.WS_API_TIMEOUT + 5):
+        cached = _wait_for_other_lookup(key, lock)
+        if cached is not None:
+            return list(cached)
+    try:
+        utilities = wattshift_client.get_client().utilities_for_zip(zipcode)
+        cache.set(key, tuple(utilities), settings.WS_UTILITY_CACHE_SECONDS)
+    finally:
+        cache.delete(lock)
     return list(utilities)
+
+
+def _wait_for_other_lookup(key: str, lock: str) -> tuple[Utility, ...] | None:
+    """The other lookup's answer, or None once it has given up (its failure is not cached)."""
+    deadline = time.monotonic() + settings.WS_API_TIMEOUT
+    while time.monotonic() < deadline:
+        time.sleep(LOOKUP_POLL_SECONDS)
+        cached = cache.get(key)
+        if cached is not None or cache.get(lock) is None:
+            return cached
+    return None
 
 
 def cached_utilities_for_zip(zipcode: str) -> list[Utility] | None:

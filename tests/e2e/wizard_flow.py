@@ -116,7 +116,11 @@ def answer_utility(page: Page, home: Home, check: Check = no_check) -> None:
     if not utility.is_checked():
         utility.check()
     plans = question(page, PLAN_QUESTION)
-    if not plans.is_visible():
+    if scripts_run(page):
+        # As a person does: wait for the chosen utility's plans to appear, then pick one.
+        expect(plans).to_contain_text(home.plan)
+        expect(page.locator("#plans.htmx-swapping, #plans.htmx-settling")).to_have_count(0)
+    elif not plans.is_visible():
         # Without JavaScript the plans of a newly chosen utility come after a Continue.
         continue_(page)
     plan_radio(page, home.plan).check()

@@ -1,6 +1,7 @@
 """Fixtures for the wizard tests: drafts at each stage and a mocked utility/get."""
 
 import json
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -72,6 +73,8 @@ class UtilityApi:
 
     mock: responses.RequestsMock
     answers: dict[str, object] = field(default_factory=lambda: dict(ANSWERS))
+    # Seconds each answer takes, for tests of lookups that overlap.
+    delay: float = 0.0
 
     def calls(self, zipcode: str | None = None) -> list[str]:
         """The ZIP codes utility/get was asked for, in order (each retry counts)."""
@@ -83,6 +86,7 @@ class UtilityApi:
         return [z for z in zips if zipcode is None or z == zipcode]
 
     def respond(self, request: PreparedRequest) -> tuple[int, dict[str, str], str]:
+        time.sleep(self.delay)
         answer = self.answers.get(json.loads(request.body or "{}")["zipcode"], [])
         if isinstance(answer, int):
             return answer, {"Content-Type": "text/html"}, "<html>Bad gateway</html>"
