@@ -1,11 +1,17 @@
 """Fixtures every test folder shares: people in each role, logged-in clients."""
 
+from collections.abc import Iterator
+
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.handlers.base import BaseHandler
+from django.http import HttpRequest, HttpResponseBase
 from django.test import Client
 from pytest_django.fixtures import Settings
 
 from onboarding.accounts.roles import SUPPORT_GROUP
+from onboarding.wattshift.client import current_session_tokens
 
 # The submission tests' finished draft and mocked WattShift API (ready_onboarding, wattshift_api).
 pytest_plugins = ["tests.wizard.submission_fixtures"]
@@ -46,3 +52,33 @@ def support_client(support_user: User) -> Client:
     client = Client()
     client.force_login(support_user)
     return client
+
+
+def secrets_in_use() -> list[str]:
+    """The upstream API key, the sandbox's key and any cached session token, as set right now."""
+    values = [settings.WS_API_KEY, settings.WS_SANDBOX_API_KEY, *current_session_tokens()]
+    return [value for value in values if value]
+
+
+@pytest.fixture(autouse=True)
+def no_secret_reaches_a_page_or_a_log(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Every test doubles as a leak check: no page the app serves and no log line it writes
+    carries the API key or a session token (the sandbox's own API answers excepted: minting a
+    token is what its session-token endpoint is for)."""
+    leaks: list[str] = []
+    get_response = BaseHandler.get_response
+
+    def checked_get_response(handler: BaseHandler, request: HttpRequest) -> HttpResponseBase:
+        response = get_response(handler, request)
+        if not request.path.startswith("/sandbox/") and not response.streaming:
+            body = response.content.decode(errors="replace")
+            leaks.extend(f"page {request.path}" for secret in secrets_in_use() if secret in body)
+        return response
+
+    monkeypatch.setattr(BaseHandler, "get_response", checked_get_response)
+    yield
+    logged = caplog.text
+    leaks.extend("a log line" for secret in secrets_in_use() if secret in logged)
+    assert not leaks, f"A secret reached {', '.join(leaks)}"
