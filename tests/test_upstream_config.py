@@ -7,14 +7,19 @@ import sys
 from pathlib import Path
 
 import pytest
+import requests
 import responses
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from pytest_django.fixtures import Settings
 
 from onboarding.sandbox.models import ReceivedRequest
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.steps import STEPS
 from tests.wizard.conftest import SHARED_ID, check_url, plan_choice, step_url
+from tests.wizard.submission_fixtures import API, make_onboarding
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = "https://api.wattshift.example"
@@ -31,6 +36,10 @@ DOCUMENTED_95313 = [
         ],
     }
 ]
+
+
+def wattshift_api_url() -> str:
+    return f"{API}/v1"
 
 
 def onboard_a_home(client: Client) -> Onboarding:
@@ -105,12 +114,60 @@ def test_every_call_goes_to_the_configured_upstream_with_its_credentials(
 
 @pytest.mark.parametrize("using_sandbox", [True, False])
 def test_every_page_says_sandbox_while_the_sandbox_is_the_upstream(
-    installer_client: Client, settings: Settings, using_sandbox: bool
+    installer: User,
+    installer_client: Client,
+    settings: Settings,
+    wattshift_api: responses.RequestsMock,
+    using_sandbox: bool,
 ) -> None:
     settings.WS_USING_SANDBOX = using_sandbox
-    for url in (reverse("wizard:dashboard"), reverse("login")):
-        page = installer_client.get(url).content.decode()
-        assert ('class="badge badge--sandbox"' in page) is using_sandbox
+    wattshift_api.add(responses.POST, f"{wattshift_api_url()}/utility/get", json=DOCUMENTED_95313)
+    draft = make_onboarding(installer)
+    created = make_onboarding(
+        installer, status=Onboarding.Status.COMPLETE, home_id="ws_home_1", home_name="Other"
+    )
+    pages = [
+        reverse("wizard:dashboard"),
+        reverse("login"),
+        *(step_url(draft, step.slug) for step in STEPS),
+        check_url(draft),
+        reverse("wizard:home", args=[created.public_id]),
+    ]
+    for url in pages:
+        response = installer_client.get(url)
+        assert response.status_code == 200, url
+        page = response.content.decode()
+        assert ('class="badge badge--sandbox"' in page) is using_sandbox, url
+
+
+@pytest.mark.parametrize(
+    "failure",
+    [
+        {"status": 401, "json": {"message": "bad key"}},
+        {"status": 503, "body": "<html>down</html>"},
+        {"body": requests.ConnectionError("refused")},
+    ],
+    ids=["401", "503", "refused"],
+)
+def test_a_session_token_that_cannot_be_minted_leaves_the_draft_and_says_so(
+    installer: User, installer_client: Client, settings: Settings, failure: dict[str, object]
+) -> None:
+    settings.WS_API_URL = REAL
+    settings.WS_API_KEY = KEY
+    settings.WS_API_AUTH = "session-token"
+    settings.WS_API_BACKOFF = 0
+    draft = make_onboarding(installer)
+    before = Onboarding.objects.values().get(pk=draft.pk)
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as upstream:
+        upstream.add(responses.POST, f"{REAL}/v1/onboarding/session-token/generate", **failure)
+        response = installer_client.get(step_url(draft, "utility"))
+        urls = {call.request.url for call in upstream.calls}
+
+    assert response.status_code == 200
+    assert escape(response.context["upstream_error"].message) in response.content.decode()
+    assert "Try again" in response.content.decode()
+    assert urls == {f"{REAL}/v1/onboarding/session-token/generate"}
+    assert Onboarding.objects.values().get(pk=draft.pk) == before
 
 
 def test_with_a_real_upstream_the_sandbox_is_not_served() -> None:

@@ -1073,3 +1073,29 @@ def test_no_event_carries_the_api_key(
     assert "test-key-not-secret-1234" not in result.last_error
     for event in result.events.all():
         assert "test-key-not-secret-1234" not in event.detail
+
+
+UPDATE_FAILURES = {**CERTAINLY_NOT_CREATED, **SOLAR_UNKNOWN}
+
+
+@pytest.mark.parametrize("failure", UPDATE_FAILURES.values(), ids=UPDATE_FAILURES)
+def test_every_failure_of_the_solar_update_keeps_the_home_and_says_so(
+    ready_onboarding: Onboarding,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+    failure: dict[str, object],
+) -> None:
+    add_created(wattshift_api)
+    wattshift_api.add(responses.POST, url("homes/solar/create"), body=requests.ReadTimeout())
+    services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    wattshift_api.add(responses.POST, url(f"homes/{HOME_ID}/update"), **failure)
+
+    retried = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert retried.status == Status.HOME_CREATED
+    assert retried.home_id == HOME_ID
+    assert retried.solar_status == SolarStatus.FAILED
+    assert retried.last_error.startswith("The home was created, but adding solar failed")
+    assert events(retried)[-1][0] == "homes/update"
+    assert len(calls_to(wattshift_api, "homes/create")) == 1
+    assert len(calls_to(wattshift_api, "homes/solar/create")) == 1

@@ -13,6 +13,8 @@ from pytest_django.fixtures import Settings
 from onboarding.wattshift.errors import (
     InvalidAnswer,
     OutcomeUnknown,
+    Rejected,
+    Unauthorized,
     UpstreamServerError,
     UpstreamUnavailable,
     WattShiftError,
@@ -192,11 +194,14 @@ def test_utility_step_needs_a_zip_first(installer_client: Client, draft, utility
     [
         (503, UpstreamServerError),
         (500, UpstreamServerError),
-        (401, None),
-        (400, None),
+        (401, Unauthorized),
+        (403, Unauthorized),
+        (400, Rejected),
         (requests.ConnectionError("refused"), UpstreamUnavailable),
         (requests.ReadTimeout("slow"), OutcomeUnknown),
         ("not json", InvalidAnswer),
+        ({"utilities": "not the documented list"}, InvalidAnswer),
+        ([{"utilityName": "No id"}], InvalidAnswer),
     ],
 )
 def test_upstream_failure_keeps_the_draft_and_says_what_to_do(
