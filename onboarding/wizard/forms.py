@@ -81,8 +81,10 @@ class StepForm(forms.Form):
         return {}
 
     def apply(self, values: dict[str, Any]) -> set[str]:
-        """Write these (valid) answers onto the onboarding; return the model fields changed."""
-        raise NotImplementedError
+        """Write these (valid) answers onto the onboarding; return the model fields changed.
+
+        Every step's form defines it: a StepForm without it is a programming error."""
+        raise TypeError(f"{type(self).__name__} must define apply(values).")
 
     def save(self) -> bool:
         """Store the whole step. False if the onboarding stopped being a draft meanwhile."""
