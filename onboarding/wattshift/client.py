@@ -657,6 +657,7 @@ def _parse_homes(answer: Any) -> list[Home]:
                 utility_id=_text(item, "utilityId"),
                 rate_plan_id=_text(item, "ratePlanId"),
                 created_at=_text(item, "createdAt"),
+                created=_optional_datetime(item.get("createdAt")),
             )
         )
     return homes
@@ -670,6 +671,14 @@ def _datetime(value: object, name: str) -> datetime:
     except ValueError:
         raise _ShapeError(f"{name} is not an ISO-8601 time") from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _optional_datetime(value: object) -> datetime | None:
+    """A time shown to a person (homes/list createdAt): unreadable is None, not an error."""
+    try:
+        return _datetime(value, "time")
+    except _ShapeError:
+        return None
 
 
 def _decimal(value: object, name: str) -> Decimal:

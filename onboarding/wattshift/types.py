@@ -34,7 +34,8 @@ class Home:
     zipcode: str = ""
     utility_id: str = ""
     rate_plan_id: str = ""
-    created_at: str = ""
+    created_at: str = ""  # as WattShift wrote it
+    created: datetime | None = None  # created_at read as a time, when it is one
 
 
 @dataclass(frozen=True)

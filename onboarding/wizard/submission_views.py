@@ -1,7 +1,6 @@
 """Submitting an onboarding, the home page it leads to, and support's resolve page."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from uuid import UUID
 
 from django.contrib import messages
@@ -9,14 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onboarding.accounts.roles import is_support
 from onboarding.wattshift.errors import WattShiftError
-from onboarding.wattshift.types import Home
 from onboarding.wizard import services, steps
 from onboarding.wizard.charts import home_timezone, price_chart
 from onboarding.wizard.models import Onboarding
@@ -174,24 +170,6 @@ def _after_reconcile(
     return redirect("wizard:home", public_id=onboarding.public_id)
 
 
-@dataclass(frozen=True)
-class ListedHome:
-    """A home from homes/list as the resolve page shows it: its creation time parsed."""
-
-    home: Home
-    created_at: datetime | None
-
-    @classmethod
-    def of(cls, home: Home) -> "ListedHome":
-        try:
-            created = parse_datetime(home.created_at) if home.created_at else None
-        except ValueError:
-            created = None
-        if created is not None and timezone.is_naive(created):
-            created = created.replace(tzinfo=UTC)
-        return cls(home=home, created_at=created)
-
-
 def candidates_context(
     onboarding: Onboarding, *, checked: services.HomeIdCheck | None = None
 ) -> dict[str, object]:
@@ -210,11 +188,7 @@ def candidates_context(
             search = services.find_homes(onboarding=onboarding)
         except WattShiftError as error:
             return {"candidates": [], "near": [], "list_error": error.message}
-    return {
-        "candidates": [ListedHome.of(home) for home in search.candidates],
-        "near": [ListedHome.of(home) for home in search.near],
-        "list_error": "",
-    }
+    return {"candidates": search.candidates, "near": search.near, "list_error": ""}
 
 
 def sent_answers(onboarding: Onboarding) -> list[Row]:

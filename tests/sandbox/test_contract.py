@@ -166,6 +166,7 @@ def test_a_home_goes_through_every_endpoint(client: WattShiftClient) -> None:
             utility_id="54913",
             rate_plan_id="6729947eefe3563cb2d80ac3",
             created_at=home.created_at.isoformat().replace("+00:00", "Z"),
+            created=home.created_at,
         )
     ]
 

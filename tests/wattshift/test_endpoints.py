@@ -391,6 +391,7 @@ def test_list_homes(client: WattShiftClient, upstream: responses.RequestsMock) -
             utility_id="4176",
             rate_plan_id="r1",
             created_at="2026-11-27T08:00:00Z",
+            created=datetime(2026, 11, 27, 8, 0, tzinfo=UTC),
         ),
         # An integer ZIP lost its leading zero upstream; it comes back as five digits.
         Home(id="12", name="Sloppy", zipcode="02139"),
