@@ -21,11 +21,11 @@ from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, AcType, Answer, 
 
 @dataclass(frozen=True)
 class SummaryRow:
-    """One answer on the check-answers page; `field` is the form field its Change link targets."""
+    """One labelled answer; `field` is the form field a Change link targets ("" for none)."""
 
     key: str
     value: str
-    field: str
+    field: str = ""
 
 
 def _always(onboarding: Onboarding) -> bool:

@@ -1,6 +1,5 @@
 """Submitting an onboarding, the home page it leads to, and support's resolve page."""
 
-from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
@@ -21,12 +20,6 @@ from onboarding.wizard.submission_forms import MarkSafeToRetryForm, ResolveWithH
 
 Status = Onboarding.Status
 SolarStatus = Onboarding.SolarStatus
-
-
-@dataclass(frozen=True)
-class Row:
-    label: str
-    value: str
 
 
 @require_POST
@@ -191,19 +184,15 @@ def candidates_context(
     return {"candidates": search.candidates, "near": search.near, "list_error": ""}
 
 
-def sent_answers(onboarding: Onboarding) -> list[Row]:
+def sent_answers(onboarding: Onboarding) -> list[steps.SummaryRow]:
     """What was sent to WattShift: the answers as check answers shows them, plus the ids."""
-    rows = [
-        Row(row.key, row.value)
-        for _step, step_rows in steps.summary(onboarding, with_ids=True)
-        for row in step_rows
-    ]
+    rows = [row for _step, rows in steps.summary(onboarding, with_ids=True) for row in rows]
     if not onboarding.rate_plan_rate_id:
         return rows
-    return [*rows, Row(_("Tariff reference"), onboarding.rate_plan_rate_id)]
+    return [*rows, steps.SummaryRow(_("Tariff reference"), onboarding.rate_plan_rate_id)]
 
 
-def step_results(onboarding: Onboarding) -> list[Row]:
+def step_results(onboarding: Onboarding) -> list[steps.SummaryRow]:
     """The result of each API step, in words."""
     if onboarding.home_id:
         created = _("Created: %(id)s") % {"id": onboarding.home_id}
@@ -217,4 +206,4 @@ def step_results(onboarding: Onboarding) -> list[Row]:
         SolarStatus.ADDED: _("Added"),
         SolarStatus.FAILED: _("Failed"),
     }[SolarStatus(onboarding.solar_status)]
-    return [Row(_("Create home"), created), Row(_("Add solar"), solar)]
+    return [steps.SummaryRow(_("Create home"), created), steps.SummaryRow(_("Add solar"), solar)]
