@@ -208,7 +208,7 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser | None)
         onboarding=onboarding,
         action=Action.LIST_HOMES,
         outcome=Outcome.SUCCEEDED,
-        detail=_("%(count)d homes listed.") % {"count": search.listed},
+        detail=_("%(count)d homes listed.") % {"count": len(search.homes)},
         by=by,
     )
 
@@ -292,7 +292,6 @@ class HomeSearch:
     candidates: list[Home]
     # Same name or same ZIP code: for support to look through.
     near: list[Home]
-    listed: int
     requested_at: datetime
     homes: tuple[Home, ...] = field(default=(), repr=False)
 
@@ -316,7 +315,6 @@ def find_homes(*, onboarding: Onboarding) -> HomeSearch:
     return HomeSearch(
         candidates=candidates,
         near=near,
-        listed=len(homes),
         requested_at=requested_at,
         homes=tuple(homes),
     )
@@ -324,7 +322,7 @@ def find_homes(*, onboarding: Onboarding) -> HomeSearch:
 
 def reconcile_grace() -> timedelta:
     """How long after sending a create an empty search proves the home was not created."""
-    seconds = getattr(settings, "WS_RECONCILE_GRACE_SECONDS", None)
+    seconds = settings.WS_RECONCILE_GRACE_SECONDS
     if seconds is None:
         seconds = 2 * float(settings.WS_API_TIMEOUT)
     return timedelta(seconds=float(seconds))

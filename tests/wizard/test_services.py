@@ -885,7 +885,7 @@ def test_a_home_id_is_recorded_only_as_checked(
     """The service refuses what the form would refuse, whoever calls it."""
     absent = services.HomeIdCheck(
         home_id="ws_home_nope",
-        search=services.HomeSearch(candidates=[], near=[], listed=0, requested_at=timezone.now()),
+        search=services.HomeSearch(candidates=[], near=[], requested_at=timezone.now()),
     )
     unlisted = services.HomeIdCheck(home_id="ws_home_x", search=None, list_error="No answer.")
     differing = services.HomeIdCheck(
