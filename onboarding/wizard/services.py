@@ -739,26 +739,27 @@ def release_if_stale(*, onboarding: Onboarding) -> Onboarding:
         return onboarding
     if onboarding.updated_at > timezone.now() - stale_after():
         return onboarding
-    stale = Onboarding.objects.filter(
-        pk=onboarding.pk, status=Status.SUBMITTING, updated_at=onboarding.updated_at
-    )
+    # Only if nothing has touched the row since we read it: a late answer wins over recovery.
     if onboarding.home_id:
-        moved = stale.update(
-            status=Status.HOME_CREATED,
+        moved = _move(
+            onboarding,
+            expected=[Status.SUBMITTING],
+            to=Status.HOME_CREATED,
+            unchanged_since=onboarding.updated_at,
             solar_status=SolarStatus.FAILED,
             last_error=_("Adding solar was interrupted. It is safe to try again."),
-            updated_at=timezone.now(),
         )
     else:
-        moved = stale.update(
-            status=Status.NEEDS_ATTENTION,
+        moved = _move(
+            onboarding,
+            expected=[Status.SUBMITTING],
+            to=Status.NEEDS_ATTENTION,
+            unchanged_since=onboarding.updated_at,
             last_error=_(
                 "Creating the home was interrupted. WattShift may or may not have created it, "
                 "so it will not be sent again automatically."
             ),
-            updated_at=timezone.now(),
         )
-    onboarding.refresh_from_db()
     if moved:
         record_event(
             onboarding=onboarding,
@@ -775,16 +776,20 @@ def _move(
     expected: list[str],
     to: str,
     without_home_id: bool = False,
+    unchanged_since: datetime | None = None,
     **fields: object,
 ) -> bool:
     """The one place that changes the status: compare-and-set, then reload the instance.
 
     Returns False (and changes nothing) when the row is no longer in an expected status, or,
-    with without_home_id, when a home id has been recorded on it meanwhile.
+    with without_home_id, when a home id has been recorded on it meanwhile, or, with
+    unchanged_since, when it has been written since that updated_at.
     """
     rows = Onboarding.objects.filter(pk=onboarding.pk, status__in=expected)
     if without_home_id:
         rows = rows.filter(home_id="")
+    if unchanged_since is not None:
+        rows = rows.filter(updated_at=unchanged_since)
     moved = rows.update(status=to, updated_at=timezone.now(), **fields)
     onboarding.refresh_from_db()
     if moved:
