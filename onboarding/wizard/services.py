@@ -18,13 +18,14 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wattshift.types import Home, HomeDetails, PriceSignal
-from onboarding.wizard import steps
+from onboarding.wizard import selectors, steps
 from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, Answer, Event, Onboarding
 
 logger = logging.getLogger(__name__)
@@ -510,6 +511,16 @@ def mark_safe_to_retry(*, onboarding: Onboarding, by: AbstractBaseUser) -> Onboa
         by=by,
     )
     return onboarding
+
+
+def discard_draft(*, onboarding: Onboarding) -> bool:
+    """Delete a draft never sent to WattShift. False if a submission claimed it meanwhile."""
+    with transaction.atomic():
+        current = Onboarding.objects.select_for_update().filter(pk=onboarding.pk).first()
+        if current is None or not selectors.is_discardable(current):
+            return False
+        current.delete()
+    return True
 
 
 def price_signal_for(*, onboarding: Onboarding) -> PriceSignal:

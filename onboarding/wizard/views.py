@@ -9,7 +9,6 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +20,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from onboarding.accounts.roles import is_support
 from onboarding.wattshift.errors import WattShiftError
-from onboarding.wizard import forms, selectors, steps
+from onboarding.wizard import forms, selectors, services, steps
 from onboarding.wizard.models import Onboarding
 
 DASHBOARD_PAGE_SIZE = 20
@@ -105,7 +104,7 @@ def discard(request: HttpRequest, public_id: UUID) -> HttpResponse:
         )
         return redirect(resume_url(onboarding))
     if request.method == "POST":
-        if not _delete_if_discardable(onboarding):
+        if not services.discard_draft(onboarding=onboarding):
             messages.error(
                 request, _("This onboarding was sent to WattShift, so it cannot be discarded.")
             )
@@ -121,16 +120,6 @@ def discard(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "back_url": reverse("wizard:dashboard"),
         },
     )
-
-
-def _delete_if_discardable(onboarding: Onboarding) -> bool:
-    """Delete the draft unless a submission claimed it meanwhile (row lock, then re-check)."""
-    with transaction.atomic():
-        current = Onboarding.objects.select_for_update().filter(pk=onboarding.pk).first()
-        if current is None or not selectors.is_discardable(current):
-            return False
-        current.delete()
-    return True
 
 
 def resume(request: HttpRequest, public_id: UUID) -> HttpResponse:
