@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",
     "django_htmx",
     "onboarding.accounts",
     "onboarding.wizard",
@@ -82,6 +83,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Forms render through the project's templates (templates/django/forms/): GOV.UK-shaped
+# questions, with the inline error markup written once.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if not DATABASE_URL:

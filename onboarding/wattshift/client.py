@@ -40,6 +40,7 @@ from onboarding.wattshift.errors import (
     WattShiftError,
 )
 from onboarding.wattshift.types import (
+    Appliance,
     CreatedHome,
     Home,
     HomeDetails,
@@ -53,16 +54,13 @@ logger = logging.getLogger("onboarding.wattshift")
 AUTH_API_KEY = "api-key"
 AUTH_SESSION_TOKEN = "session-token"  # noqa: S105 - a mode name, not a secret
 PRICE_INTERVAL = timedelta(minutes=15)
-APPLIANCE_FIELDS = (
-    "hasEvCharger",
-    "hasElectricHeater",
-    "hasSmartWaterHeater",
-    "hasElectricWaterHeater",
-    "hasAC",
-)
-UPDATABLE_FIELDS = frozenset(
-    {"name", "zipcode", "utilityId", "ratePlanId", "solarSystemSizeKw", "isNonNetMetered"}
-)
+APPLIANCE_WIRE_NAMES = {
+    Appliance.EV_CHARGER: "hasEvCharger",
+    Appliance.ELECTRIC_HEATER: "hasElectricHeater",
+    Appliance.SMART_WATER_HEATER: "hasSmartWaterHeater",
+    Appliance.ELECTRIC_WATER_HEATER: "hasElectricWaterHeater",
+    Appliance.AC: "hasAC",
+}
 RETRYABLE_STATUSES = frozenset({502, 503, 504})
 MAX_REASON_LENGTH = 200
 MAX_CONNECT_TIMEOUT = 5.0
@@ -210,17 +208,34 @@ class WattShiftClient:
         except _ShapeError as error:
             raise self._invalid(path, str(error)) from None
 
-    def update_home(self, home_id: str, **fields: object) -> None:
-        """Change fields of an existing home, named as upstream names them (e.g. ratePlanId)."""
-        unknown = set(fields) - UPDATABLE_FIELDS
-        if unknown:
-            raise TypeError(f"Fields homes/update does not take: {', '.join(sorted(unknown))}.")
-        if not fields:
-            raise ValueError("Nothing to update.")
-        body = {
-            name: _json_number(value) if isinstance(value, Decimal) else value
-            for name, value in fields.items()
+    def update_home(
+        self,
+        home_id: str,
+        *,
+        name: str | None = None,
+        zipcode: str | None = None,
+        utility_id: str | None = None,
+        rate_plan_id: str | None = None,
+        solar_size_kw: Decimal | None = None,
+        net_metered: bool | None = None,
+    ) -> None:
+        """Change fields of an existing home; only the ones given are sent."""
+        body: dict[str, Any] = {
+            wire: value
+            for wire, value in (
+                ("name", name),
+                ("zipcode", zipcode),
+                ("utilityId", utility_id),
+                ("ratePlanId", rate_plan_id),
+            )
+            if value is not None
         }
+        if solar_size_kw is not None:
+            body["solarSystemSizeKw"] = _json_number(solar_size_kw)
+        if net_metered is not None:
+            body["isNonNetMetered"] = not net_metered
+        if not body:
+            raise ValueError("Nothing to update.")
         path = f"/v1/homes/{_path_id(home_id)}/update"
         self._post(_Call(path, retryable=False), body, empty_ok=True)
 
@@ -401,15 +416,12 @@ def home_request_body(details: HomeDetails) -> dict[str, Any]:
         "utilityId": details.utility_id,
         "ratePlanId": details.rate_plan_id,
     }
-    for name in APPLIANCE_FIELDS:
-        if name in details.appliances:
-            value = details.appliances[name]
+    for appliance, name in APPLIANCE_WIRE_NAMES.items():
+        if appliance in details.appliances:
+            value = details.appliances[appliance]
             if value is not None and not isinstance(value, bool):
                 raise TypeError(f"{name} must be True, False or None.")
             body[name] = value
-    unknown = set(details.appliances) - set(APPLIANCE_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown appliance fields: {', '.join(sorted(unknown))}.")
     if details.ac_type:
         body["acType"] = details.ac_type
     for name in ("name", "zipcode", "utilityId", "ratePlanId"):
@@ -657,7 +669,6 @@ def _parse_homes(answer: Any) -> list[Home]:
                 utility_id=_text(item, "utilityId"),
                 rate_plan_id=_text(item, "ratePlanId"),
                 created_at=_text(item, "createdAt"),
-                created=_optional_datetime(item.get("createdAt")),
             )
         )
     return homes

@@ -1,8 +1,20 @@
 """What the WattShift API answers, as typed values. ZIP codes and ids are always strings."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
+
+
+class Appliance(StrEnum):
+    """The appliances homes/create asks about, in the order the questions are asked."""
+
+    EV_CHARGER = "ev_charger"
+    ELECTRIC_HEATER = "electric_heater"
+    SMART_WATER_HEATER = "smart_water_heater"
+    ELECTRIC_WATER_HEATER = "electric_water_heater"
+    AC = "ac"
 
 
 @dataclass(frozen=True)
@@ -34,8 +46,16 @@ class Home:
     zipcode: str = ""
     utility_id: str = ""
     rate_plan_id: str = ""
-    created_at: str = ""  # as WattShift wrote it
-    created: datetime | None = None  # created_at read as a time, when it is one
+    created_at: str = ""  # createdAt as WattShift sent it
+
+    @property
+    def created(self) -> datetime | None:
+        """createdAt read as a time (UTC if it names no zone); None when it is not one."""
+        try:
+            moment = datetime.fromisoformat(self.created_at.strip())
+        except ValueError:
+            return None
+        return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -47,8 +67,7 @@ class HomeDetails:
     zipcode: str
     utility_id: str
     rate_plan_id: str
-    # Upstream field name (e.g. "hasEvCharger") -> True / False / None.
-    appliances: dict[str, bool | None] = field(default_factory=dict)
+    appliances: Mapping[Appliance, bool | None] = field(default_factory=dict)
     ac_type: str = ""
 
 

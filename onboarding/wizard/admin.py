@@ -23,7 +23,7 @@ class EventInline(admin.TabularInline):
 @admin.register(Onboarding)
 class OnboardingAdmin(admin.ModelAdmin):
     list_display = ("home_name", "zipcode", "status", "home_id", "owner", "updated_at")
-    list_filter = ("status", "solar_status")
+    list_filter = ("status",)
     search_fields = ("home_name", "zipcode", "home_id", "public_id", "owner__username")
     readonly_fields = ("public_id", "created_at", "updated_at", "submitted_at", "submitted_by")
     list_select_related = ("owner",)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onboarding.wattshift.types import Appliance
+
 
 class Answer(models.TextChoices):
     """A Yes / No / Not sure answer; blank means the question was left unanswered."""
@@ -15,13 +17,13 @@ class Answer(models.TextChoices):
     NOT_SURE = "not_sure", _("Not sure")
 
 
-# Each appliance question's column on Onboarding, in the order asked, and its homes/create field.
-APPLIANCE_UPSTREAM_FIELDS: dict[str, str] = {
-    "has_ev_charger": "hasEvCharger",
-    "has_electric_heater": "hasElectricHeater",
-    "has_smart_water_heater": "hasSmartWaterHeater",
-    "has_electric_water_heater": "hasElectricWaterHeater",
-    "has_ac": "hasAC",
+# Each appliance question's column on Onboarding, in the order asked, and what it asks about.
+APPLIANCE_COLUMNS: dict[str, Appliance] = {
+    "has_ev_charger": Appliance.EV_CHARGER,
+    "has_electric_heater": Appliance.ELECTRIC_HEATER,
+    "has_smart_water_heater": Appliance.SMART_WATER_HEATER,
+    "has_electric_water_heater": Appliance.ELECTRIC_WATER_HEATER,
+    "has_ac": Appliance.AC,
 }
 
 
@@ -83,9 +85,6 @@ class Onboarding(models.Model):
 
     # What the upstream did with it.
     home_id = models.CharField(_("home id"), max_length=128, blank=True, db_index=True)
-    solar_status = models.CharField(
-        max_length=20, choices=SolarStatus, default=SolarStatus.NOT_NEEDED
-    )
     last_error = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -117,6 +116,17 @@ class Onboarding(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @property
+    def solar_status(self) -> "Onboarding.SolarStatus":
+        """Where solar stands, read off the status: solar is the last call of a submission."""
+        if not self.has_solar:
+            return self.SolarStatus.NOT_NEEDED
+        if self.status == self.Status.COMPLETE:
+            return self.SolarStatus.ADDED
+        if self.status == self.Status.HOME_CREATED:
+            return self.SolarStatus.FAILED
+        return self.SolarStatus.PENDING
 
 
 class Event(models.Model):

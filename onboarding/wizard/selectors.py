@@ -1,7 +1,11 @@
-"""Read queries: which onboardings a person may see, search, and the cached utility lookup."""
+"""Read queries: which onboardings a person may see, search, the cached upstream reads
+(utilities for a ZIP code, a home's price signal), and looking for a home in homes/list."""
 
 import re
 import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -9,13 +13,18 @@ from django.core.cache import cache
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Replace
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from onboarding.accounts.roles import is_support
 from onboarding.wattshift import client as wattshift_client
-from onboarding.wattshift.types import Utility
-from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, Onboarding
+from onboarding.wattshift.errors import WattShiftError
+from onboarding.wattshift.types import Home, PriceSignal, Utility
+from onboarding.wizard.models import Onboarding
 
 UTILITIES_CACHE_KEY = "wattshift:utilities:v1:{zipcode}"
+PRICE_SIGNAL_CACHE_KEY = "wizard:price_signal:{home_id}"
+PRICE_SIGNAL_CACHE_SECONDS = 300
 LOOKUP_POLL_SECONDS = 0.05
 
 
@@ -68,27 +77,6 @@ def search_onboardings(
     if status in Onboarding.Status.values:
         onboardings = onboardings.filter(status=status)
     return onboardings
-
-
-# The answer columns of a draft nobody has answered anything on yet.
-UNANSWERED = {
-    **{name: "" for name in ("zipcode", "utility_id", "rate_plan_id", "home_name", "ac_type")},
-    **dict.fromkeys(APPLIANCE_UPSTREAM_FIELDS, ""),
-    "has_solar__isnull": True,
-    "solar_size_kw__isnull": True,
-    "solar_net_metered__isnull": True,
-    "home_id": "",
-    "last_error": "",
-}
-
-
-def blank_draft_of(user: AbstractBaseUser) -> Onboarding | None:
-    """This person's newest draft with no answer at all, to reuse instead of starting another."""
-    return (
-        Onboarding.objects.filter(owner=user, status=Onboarding.Status.DRAFT, **UNANSWERED)
-        .order_by("-updated_at", "-pk")
-        .first()
-    )
 
 
 def is_discardable(onboarding: Onboarding) -> bool:
@@ -147,4 +135,143 @@ def likely_duplicates(onboarding: Onboarding) -> QuerySet[Onboarding]:
         )
         .exclude(pk=onboarding.pk)
         .select_related("owner")
+    )
+
+
+def price_signal(home_id: str) -> tuple[PriceSignal, bool]:
+    """A home's next 24 hours of prices, cached briefly per home, and whether this call fetched
+    it (False: from the cache). Failures are not cached. Raises WattShiftError."""
+    key = PRICE_SIGNAL_CACHE_KEY.format(home_id=home_id)
+    signal = cache.get(key)
+    if signal is not None:
+        return signal, False
+    signal = wattshift_client.get_client().price_signal(home_id)
+    cache.set(key, signal, PRICE_SIGNAL_CACHE_SECONDS)
+    return signal, True
+
+
+# Looking for an onboarding's home in WattShift's list of homes.
+
+
+@dataclass(frozen=True)
+class HomeSearch:
+    """What WattShift's list of homes shows for one onboarding."""
+
+    # Same name, ZIP code and rate plan, and not recorded on another onboarding.
+    candidates: list[Home]
+    # Same name or same ZIP code: for support to look through.
+    near: list[Home]
+    requested_at: datetime
+    homes: tuple[Home, ...] = field(default=(), repr=False)
+
+    def home_with_id(self, home_id: str) -> Home | None:
+        return next((home for home in self.homes if home.id == home_id), None)
+
+
+def find_homes(*, onboarding: Onboarding) -> HomeSearch:
+    """Look for this onboarding's home in homes/list. Raises WattShiftError."""
+    # Taken before sending: the list shows at least everything created by this moment.
+    requested_at = timezone.now()
+    homes = wattshift_client.get_client().list_homes()
+    candidates = _matching_homes(onboarding=onboarding, homes=homes)
+    name = onboarding.home_name.strip().casefold()
+    near = [
+        home
+        for home in homes
+        if home not in candidates
+        and (home.zipcode == onboarding.zipcode or home.name.strip().casefold() == name)
+    ][:50]
+    return HomeSearch(
+        candidates=candidates, near=near, requested_at=requested_at, homes=tuple(homes)
+    )
+
+
+def _matching_homes(*, onboarding: Onboarding, homes: Iterable[Home]) -> list[Home]:
+    """Homes with this onboarding's name, ZIP and rate plan that no other onboarding owns."""
+    name = onboarding.home_name.strip().casefold()
+    taken = set(
+        Onboarding.objects.exclude(pk=onboarding.pk)
+        .exclude(home_id="")
+        .values_list("home_id", flat=True)
+    )
+    return [
+        home
+        for home in homes
+        if home.name.strip().casefold() == name
+        and home.zipcode == onboarding.zipcode
+        and home.rate_plan_id == onboarding.rate_plan_id
+        and home.id not in taken
+    ]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One detail WattShift lists differently for a home than this onboarding has it."""
+
+    label: str
+    onboarding_value: str
+    wattshift_value: str
+
+
+@dataclass(frozen=True)
+class HomeIdCheck:
+    """What WattShift's list of homes says about a home id support wants to record."""
+
+    home_id: str
+    # None when homes/list could not be fetched; then nothing is known about the id.
+    search: HomeSearch | None
+    list_error: str = ""
+    home: Home | None = None
+    differences: tuple[Difference, ...] = ()
+
+    @property
+    def listed(self) -> bool:
+        return self.search is not None
+
+    @property
+    def found(self) -> bool:
+        return self.home is not None
+
+
+def check_home_id(*, onboarding: Onboarding, home_id: str) -> HomeIdCheck:
+    """Look the id up in homes/list and compare the home's name, ZIP code and plan with ours.
+
+    A failing list is an answer too (listed is False), not an exception: support decides.
+    """
+    home_id = home_id.strip()
+    try:
+        search = find_homes(onboarding=onboarding)
+    except WattShiftError as error:
+        return HomeIdCheck(home_id=home_id, search=None, list_error=error.message)
+    home = search.home_with_id(home_id)
+    if home is None:
+        return HomeIdCheck(home_id=home_id, search=search)
+    return HomeIdCheck(
+        home_id=home_id,
+        search=search,
+        home=home,
+        differences=home_differences(onboarding=onboarding, home=home),
+    )
+
+
+def home_differences(*, onboarding: Onboarding, home: Home) -> tuple[Difference, ...]:
+    """Name, ZIP code and rate plan where the listed home differs; a missing value differs."""
+    not_listed = _("Not listed")
+    plan = onboarding.rate_plan_id
+    if onboarding.rate_plan_name:
+        plan = f"{onboarding.rate_plan_name} ({onboarding.rate_plan_id})"
+    compared = [
+        (
+            _("Name"),
+            onboarding.home_name.strip(),
+            home.name.strip(),
+            onboarding.home_name.strip().casefold() == home.name.strip().casefold(),
+        ),
+        (_("ZIP code"), onboarding.zipcode, home.zipcode, onboarding.zipcode == home.zipcode),
+        (_("Rate plan"), plan, home.rate_plan_id, onboarding.rate_plan_id == home.rate_plan_id),
+    ]
+    return tuple(
+        Difference(label=label, onboarding_value=ours, wattshift_value=theirs or not_listed)
+        for label, ours, theirs, same in compared
+        if not same
     )

@@ -1,6 +1,7 @@
 """Fixtures for the wizard tests: drafts at each stage and a mocked utility/get."""
 
 import json
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -14,8 +15,8 @@ from pytest_django import Settings
 from requests import PreparedRequest
 
 from onboarding.wattshift.types import RatePlan
-from onboarding.wizard.forms import plan_value
 from onboarding.wizard.models import AcType, Answer, Onboarding
+from onboarding.wizard.steps.utility import plan_value
 
 WIZARD_API = "https://ws-wizard.test"
 UTILITY_GET = f"{WIZARD_API}/v1/utility/get"
@@ -162,6 +163,12 @@ def check_url(onboarding: Onboarding) -> str:
 def plan_choice(plan_id: str, name: str) -> str:
     """The radio value the utility step gives the plan with this id and name."""
     return plan_value(RatePlan(id=plan_id, name=name))
+
+
+def checked_radios(page: str, name: str) -> list[str]:
+    """The values of the radios named `name` that the page shows checked."""
+    inputs = re.findall(r'<input type="radio" name="' + re.escape(name) + r'"[^>]*>', page)
+    return [re.search(r'value="([^"]*)"', tag).group(1) for tag in inputs if " checked" in tag]
 
 
 def error_codes(response: object, field_name: str) -> list[str]:

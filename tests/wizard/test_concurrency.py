@@ -22,8 +22,9 @@ from django.contrib.auth.models import User
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from requests import PreparedRequest
 
-from onboarding.wizard import services
+from onboarding.wizard import selectors
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.services import reconciliation, resolution, submission
 from tests.wizard.submission_fixtures import HOME_ID, calls_to, make_onboarding, url
 
 Status = Onboarding.Status
@@ -98,7 +99,7 @@ def test_two_simultaneous_submits_create_exactly_one_home(
     def submit() -> Onboarding:
         # Each thread loads its own copy, as two requests would: both see a draft.
         mine = Onboarding.objects.get(pk=draft.pk)
-        return services.submit_onboarding(onboarding=mine, by=next(people))
+        return submission.submit_onboarding(onboarding=mine, by=next(people))
 
     results = at_the_same_moment(submit)
 
@@ -118,16 +119,14 @@ def test_two_simultaneous_submits_create_exactly_one_home(
 def test_two_simultaneous_solar_retries_add_solar_once(
     installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    home_created = make_onboarding(
-        installer, status=Status.HOME_CREATED, home_id=HOME_ID, solar_status=SolarStatus.FAILED
-    )
+    home_created = make_onboarding(installer, status=Status.HOME_CREATED, home_id=HOME_ID)
     wattshift_api.add_callback(
         responses.POST, url("homes/solar/create"), callback=slow(f'{{"homeId": "{HOME_ID}"}}')
     )
 
     def retry() -> Onboarding:
         mine = Onboarding.objects.get(pk=home_created.pk)
-        return services.submit_onboarding(onboarding=mine, by=installer)
+        return submission.submit_onboarding(onboarding=mine, by=installer)
 
     results = at_the_same_moment(retry)
 
@@ -158,12 +157,12 @@ def test_support_resolving_while_automatic_reconcile_runs_adopts_one_id(
     wattshift_api.add_callback(responses.POST, url("homes/list"), callback=slow(listed, 0.2))
     actions = iter(
         [
-            lambda mine: services.reconcile_onboarding(onboarding=mine, by=None),
-            lambda mine: services.resolve_with_home_id(
+            lambda mine: reconciliation.reconcile_onboarding(onboarding=mine, by=None),
+            lambda mine: resolution.resolve_with_home_id(
                 onboarding=mine,
                 home_id="ws_home_typed",
                 by=other_installer,
-                check=services.HomeIdCheck(home_id="ws_home_typed", search=None),
+                check=selectors.HomeIdCheck(home_id="ws_home_typed", search=None),
                 checked_by_hand=True,
             ),
         ]
@@ -185,4 +184,4 @@ def test_support_resolving_while_automatic_reconcile_runs_adopts_one_id(
     assert [e.outcome for e in decisions] in (["adopted"], ["recorded_without_list"])
     # Whoever came second was told it no longer needed attention, or found it resolved.
     errors = [r for r in results if isinstance(r, BaseException)]
-    assert all(isinstance(e, services.CannotResolve) for e in errors)
+    assert all(isinstance(e, resolution.CannotResolve) for e in errors)

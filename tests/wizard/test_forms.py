@@ -4,8 +4,10 @@ from decimal import Decimal
 
 import pytest
 
-from onboarding.wizard.forms import HomeForm, SolarForm, ZipForm
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.steps.home import HomeForm
+from onboarding.wizard.steps.solar import SolarForm
+from onboarding.wizard.steps.zip import ZipForm
 
 
 def zip_form(value: str, onboarding: Onboarding) -> ZipForm:

@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from onboarding.wattshift.types import PriceSignal
-from onboarding.wizard import services
 from onboarding.wizard.charts import home_timezone, peak_window, price_chart
 from onboarding.wizard.models import Event, Onboarding
+from onboarding.wizard.services import recovery
 from tests.wizard.submission_fixtures import HOME_ID, add_price_signal, make_onboarding, url
 
 Status = Onboarding.Status
@@ -27,9 +27,7 @@ PRICE_SIGNAL = url(f"homes/{HOME_ID}/price_signal")
 
 @pytest.fixture
 def created(installer: User) -> Onboarding:
-    onboarding = make_onboarding(
-        installer, status=Status.COMPLETE, home_id=HOME_ID, solar_status=SolarStatus.ADDED
-    )
+    onboarding = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
     Event.objects.create(
         onboarding=onboarding, action="homes/create", outcome="succeeded", by=installer
     )
@@ -203,7 +201,6 @@ def test_home_created_without_solar_shows_the_retry_and_the_chart(
         installer,
         status=Status.HOME_CREATED,
         home_id=HOME_ID,
-        solar_status=SolarStatus.FAILED,
         last_error="The home was created, but adding solar failed: no answer.",
     )
     add_price_signal(wattshift_api)
@@ -244,7 +241,7 @@ def test_a_submission_whose_worker_died_is_released_by_opening_the_page(
     installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
     onboarding = make_onboarding(installer)
-    long_ago = timezone.now() - services.stale_after() - timedelta(seconds=1)
+    long_ago = timezone.now() - recovery.stale_after() - timedelta(seconds=1)
     Onboarding.objects.filter(pk=onboarding.pk).update(
         status=Status.SUBMITTING, submitted_at=long_ago, updated_at=long_ago
     )
@@ -355,7 +352,6 @@ def test_a_plan_without_a_tariff_reference_has_no_such_row(
         installer,
         status=Status.COMPLETE,
         home_id=HOME_ID,
-        solar_status=SolarStatus.ADDED,
         rate_plan_rate_id="",
     )
     add_price_signal(wattshift_api)

@@ -18,8 +18,9 @@ from onboarding.wattshift.errors import (
     WattShiftError,
 )
 from onboarding.wattshift.types import Home
-from onboarding.wizard import services, steps
+from onboarding.wizard import selectors, steps
 from onboarding.wizard.models import Answer, Event, Onboarding
+from onboarding.wizard.services import prices, reconciliation, recovery, resolution, submission
 from tests.wizard.submission_fixtures import (
     E6_ID,
     HOME_ID,
@@ -64,6 +65,11 @@ def backdate(onboarding: Onboarding, seconds: float) -> None:
         Onboarding.objects.filter(pk=row.pk).update(submitted_at=row.submitted_at - earlier)
     for event in Event.objects.filter(onboarding=row):
         Event.objects.filter(pk=event.pk).update(at=event.at - earlier)
+    onboarding.refresh_from_db()  # services work on the onboarding as it is now
+
+
+def reconcile(onboarding: Onboarding, by: User) -> Onboarding:
+    return reconciliation.reconcile_onboarding(onboarding=onboarding, by=by)
 
 
 def answers(onboarding: Onboarding) -> dict[str, object]:
@@ -102,7 +108,7 @@ def test_with_solar_creates_the_home_then_adds_solar_with_documented_json(
     add_created(wattshift_api)
     add_solar_ok(wattshift_api)
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.COMPLETE
     assert result.home_id == HOME_ID
@@ -153,7 +159,7 @@ def test_without_solar_only_creates_the_home(
     )
     add_created(wattshift_api)
 
-    result = services.submit_onboarding(onboarding=onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=onboarding, by=installer)
 
     assert result.status == Status.COMPLETE
     assert result.solar_status == SolarStatus.NOT_NEEDED
@@ -178,7 +184,7 @@ def test_a_leading_zero_zip_and_a_whole_kw_not_net_metered_keep_their_types(
     add_created(wattshift_api)
     add_solar_ok(wattshift_api)
 
-    services.submit_onboarding(onboarding=onboarding, by=installer)
+    submission.submit_onboarding(onboarding=onboarding, by=installer)
 
     assert body_of(calls_to(wattshift_api, "homes/create")[0])["zipcode"] == "02139"
     solar = body_of(calls_to(wattshift_api, "homes/solar/create")[0])
@@ -191,8 +197,8 @@ def test_an_incomplete_draft_is_not_sent(
 ) -> None:
     onboarding = make_onboarding(installer, rate_plan_id="", has_solar=None)
 
-    with pytest.raises(services.OnboardingNotReady) as raised:
-        services.submit_onboarding(onboarding=onboarding, by=installer)
+    with pytest.raises(submission.OnboardingNotReady) as raised:
+        submission.submit_onboarding(onboarding=onboarding, by=installer)
 
     assert raised.value.missing == ["rate_plan_id", "has_solar"]
     assert len(wattshift_api.calls) == 0
@@ -206,8 +212,8 @@ def test_submit_and_the_wizard_agree_on_what_a_draft_lacks(
     """A plan id without the plan's name is not an answered utility step, so nothing is sent."""
     onboarding = make_onboarding(installer, rate_plan_name="")
 
-    with pytest.raises(services.OnboardingNotReady) as raised:
-        services.submit_onboarding(onboarding=onboarding, by=installer)
+    with pytest.raises(submission.OnboardingNotReady) as raised:
+        submission.submit_onboarding(onboarding=onboarding, by=installer)
 
     assert raised.value.missing == steps.missing_answers(onboarding) == ["rate_plan_name"]
     assert steps.first_unanswered(onboarding).slug == "utility"
@@ -235,8 +241,8 @@ def test_an_answer_cleared_between_the_check_and_the_claim_sends_nothing(
 
     monkeypatch.setattr(steps, "missing_answers", then_another_tab_changes_the_zip)
 
-    with pytest.raises(services.OnboardingNotReady) as raised:
-        services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    with pytest.raises(submission.OnboardingNotReady) as raised:
+        submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert "utility_id" in raised.value.missing
     assert len(wattshift_api.calls) == 0
@@ -256,9 +262,9 @@ def test_submitting_twice_creates_one_home(
     add_created(wattshift_api)
     add_solar_ok(wattshift_api)
 
-    first = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    first = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
     stale_copy = Onboarding.objects.get(pk=ready_onboarding.pk)
-    second = services.submit_onboarding(onboarding=stale_copy, by=installer)
+    second = submission.submit_onboarding(onboarding=stale_copy, by=installer)
 
     assert first.status == second.status == Status.COMPLETE
     assert len(calls_to(wattshift_api, "homes/create")) == 1
@@ -272,10 +278,10 @@ def test_a_stale_copy_that_still_says_draft_cannot_claim_the_row_again(
     add_created(wattshift_api)
     add_solar_ok(wattshift_api)
     second_tab = Onboarding.objects.get(pk=ready_onboarding.pk)
-    services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
     assert second_tab.status == Status.DRAFT
 
-    result = services.submit_onboarding(onboarding=second_tab, by=installer)
+    result = submission.submit_onboarding(onboarding=second_tab, by=installer)
 
     assert result.status == Status.COMPLETE
     assert len(calls_to(wattshift_api, "homes/create")) == 1
@@ -286,7 +292,7 @@ def test_while_another_submission_holds_the_row_nothing_is_sent(
 ) -> None:
     Onboarding.objects.filter(pk=ready_onboarding.pk).update(status=Status.SUBMITTING)
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.SUBMITTING
     assert len(wattshift_api.calls) == 0
@@ -305,7 +311,7 @@ def test_a_create_that_certainly_failed_returns_the_intact_draft_with_the_reason
     before = answers(ready_onboarding)
     wattshift_api.add(responses.POST, url("homes/create"), **failure)
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.DRAFT
     assert answers(result) == before
@@ -323,7 +329,7 @@ def test_a_rejected_create_shows_the_upstream_reason(
         responses.POST, url("homes/create"), status=400, json={"message": "zipcode is not served"}
     )
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert "zipcode is not served" in result.last_error
     assert "HTTP 400" in result.events.last().detail
@@ -336,8 +342,8 @@ def test_after_a_certain_failure_the_retry_creates_the_home(
     add_created(wattshift_api)
     add_solar_ok(wattshift_api)
 
-    services.submit_onboarding(onboarding=ready_onboarding, by=installer)
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.COMPLETE
     assert result.last_error == ""
@@ -355,7 +361,7 @@ def test_an_unknown_outcome_needs_attention_and_is_never_resent(
     wattshift_api.add(responses.POST, url("homes/create"), **failure)
     wattshift_api.add(responses.POST, url("homes/list"), status=503)
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.NEEDS_ATTENTION
     assert answers(result) == before
@@ -363,7 +369,7 @@ def test_an_unknown_outcome_needs_attention_and_is_never_resent(
     assert ("homes/create", "unknown") in events(result)
     assert events(result)[-2:] == [("homes/list", "failed"), ("reconcile", "skipped")]
 
-    again = services.submit_onboarding(onboarding=result, by=installer)
+    again = submission.submit_onboarding(onboarding=result, by=installer)
 
     assert again.status == Status.NEEDS_ATTENTION
     assert len(calls_to(wattshift_api, "homes/create")) == 1
@@ -381,7 +387,7 @@ def test_an_unexpected_error_after_sending_needs_attention_and_is_raised(
     monkeypatch.setattr(wattshift_client.WattShiftClient, "create_home", broken)
 
     with pytest.raises(RuntimeError):
-        services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+        submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     ready_onboarding.refresh_from_db()
     assert ready_onboarding.status == Status.NEEDS_ATTENTION
@@ -410,7 +416,7 @@ def test_the_client_decides_whether_a_create_may_have_happened_not_the_error_cla
     monkeypatch.setattr(wattshift_client.WattShiftClient, "create_home", fails)
     wattshift_api.add(responses.POST, url("homes/list"), status=503)
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     if status == "unknown":
         assert result.status == Status.NEEDS_ATTENTION
@@ -437,7 +443,7 @@ def test_a_home_id_arriving_after_a_stale_recovery_is_kept_and_solar_uses_it(
     )
     add_solar_ok(wattshift_api)
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.home_id == HOME_ID
     assert result.status == Status.COMPLETE
@@ -462,7 +468,7 @@ def test_a_late_home_id_never_replaces_one_already_recorded(
         responses.POST, url("homes/create"), callback=answer_after_support_resolved
     )
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.home_id == "ws_home_found_by_hand"
     assert result.status == Status.COMPLETE
@@ -477,7 +483,7 @@ def test_a_draft_that_already_has_a_home_id_is_never_created_again(
 ) -> None:
     onboarding = make_onboarding(installer, home_id=HOME_ID)
 
-    result = services.submit_onboarding(onboarding=onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=onboarding, by=installer)
 
     assert result.status == Status.DRAFT
     assert len(wattshift_api.calls) == 0
@@ -504,7 +510,7 @@ def test_exactly_one_matching_home_is_adopted_and_solar_added(
     )
     add_solar_ok(wattshift_api, "ws_home_found")
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.COMPLETE
     assert result.home_id == "ws_home_found"
@@ -528,7 +534,7 @@ def test_no_matching_home_means_safe_to_retry_once_the_grace_period_is_over(
         json=[listed_home(ready_onboarding, "x", name="Oak House")],
     )
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.DRAFT
     assert "safe to try again" in result.last_error
@@ -544,7 +550,7 @@ def test_no_matching_home_straight_after_the_create_proves_nothing(
     wattshift_api.add(responses.POST, url("homes/create"), status=500)
     wattshift_api.add(responses.POST, url("homes/list"), json=[])
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.NEEDS_ATTENTION
     assert result.last_error == (
@@ -552,7 +558,7 @@ def test_no_matching_home_straight_after_the_create_proves_nothing(
     )
     assert events(result)[-2:] == [("homes/list", "succeeded"), ("reconcile", "too_soon")]
 
-    again = services.reconcile_onboarding(onboarding=result, by=installer)
+    again = reconciliation.reconcile_onboarding(onboarding=result, by=installer)
 
     assert again.status == Status.NEEDS_ATTENTION
     assert len(calls_to(wattshift_api, "homes/list")) == 2
@@ -568,16 +574,16 @@ def test_checking_again_after_the_grace_period_finds_it_safe_to_retry(
     settings.WS_API_TIMEOUT = 5  # the grace period defaults to twice the timeout: 10 s
     wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
     wattshift_api.add(responses.POST, url("homes/list"), json=[])
-    assert services.submit_onboarding(onboarding=ready_onboarding, by=installer).status == (
+    assert submission.submit_onboarding(onboarding=ready_onboarding, by=installer).status == (
         Status.NEEDS_ATTENTION
     )
 
     backdate(ready_onboarding, 9)
-    assert services.reconcile_onboarding(onboarding=ready_onboarding, by=installer).status == (
-        Status.NEEDS_ATTENTION
-    )
+    assert reconciliation.reconcile_onboarding(
+        onboarding=ready_onboarding, by=installer
+    ).status == (Status.NEEDS_ATTENTION)
     backdate(ready_onboarding, 2)
-    result = services.reconcile_onboarding(onboarding=ready_onboarding, by=installer)
+    result = reconciliation.reconcile_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.DRAFT
     assert events(result)[-1] == ("reconcile", "not_found")
@@ -593,16 +599,16 @@ def test_the_grace_period_setting_is_read_when_checking(
     settings.WS_RECONCILE_GRACE_SECONDS = 60
     wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
     wattshift_api.add(responses.POST, url("homes/list"), json=[])
-    services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
     backdate(ready_onboarding, 30)
 
-    assert services.reconcile_onboarding(onboarding=ready_onboarding, by=installer).status == (
-        Status.NEEDS_ATTENTION
-    )
+    assert reconciliation.reconcile_onboarding(
+        onboarding=ready_onboarding, by=installer
+    ).status == (Status.NEEDS_ATTENTION)
     settings.WS_RECONCILE_GRACE_SECONDS = 20
-    assert services.reconcile_onboarding(onboarding=ready_onboarding, by=installer).status == (
-        Status.DRAFT
-    )
+    assert reconciliation.reconcile_onboarding(
+        onboarding=ready_onboarding, by=installer
+    ).status == (Status.DRAFT)
 
 
 def test_one_matching_home_is_adopted_even_within_the_grace_period(
@@ -614,7 +620,7 @@ def test_one_matching_home_is_adopted_even_within_the_grace_period(
     )
     add_solar_ok(wattshift_api, "ws_home_made")
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.COMPLETE
     assert result.home_id == "ws_home_made"
@@ -635,7 +641,7 @@ def test_several_matching_homes_are_left_to_support(
         },
     )
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.NEEDS_ATTENTION
     assert result.home_id == ""
@@ -655,7 +661,7 @@ def test_when_homes_list_fails_it_keeps_needing_attention(
     wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
     wattshift_api.add(responses.POST, url("homes/list"), **failure)
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.NEEDS_ATTENTION
     assert result.home_id == ""
@@ -677,7 +683,7 @@ def test_a_home_already_recorded_on_another_onboarding_is_not_adopted(
         responses.POST, url("homes/list"), json=[listed_home(ready_onboarding, "ws_home_theirs")]
     )
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.DRAFT
     assert result.home_id == ""
@@ -686,7 +692,7 @@ def test_a_home_already_recorded_on_another_onboarding_is_not_adopted(
 def test_reconcile_does_nothing_unless_attention_is_needed(
     ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    result = services.reconcile_onboarding(onboarding=ready_onboarding, by=installer)
+    result = reconciliation.reconcile_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.DRAFT
     assert len(wattshift_api.calls) == 0
@@ -705,7 +711,7 @@ def test_when_solar_certainly_failed_the_retry_only_adds_solar_again(
     add_created(wattshift_api)
     wattshift_api.add(responses.POST, url("homes/solar/create"), **failure)
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.HOME_CREATED
     assert result.home_id == HOME_ID
@@ -714,7 +720,7 @@ def test_when_solar_certainly_failed_the_retry_only_adds_solar_again(
     assert events(result)[-1] == ("homes/solar/create", "failed")
 
     wattshift_api.replace(responses.POST, url("homes/solar/create"), json={"homeId": HOME_ID})
-    retried = services.submit_onboarding(onboarding=result, by=installer)
+    retried = submission.submit_onboarding(onboarding=result, by=installer)
 
     assert retried.status == Status.COMPLETE
     assert retried.solar_status == SolarStatus.ADDED
@@ -736,14 +742,14 @@ def test_after_solar_may_have_been_added_the_retry_sets_it_with_update(
     add_created(wattshift_api)
     wattshift_api.add(responses.POST, url("homes/solar/create"), **failure)
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.HOME_CREATED
     assert result.solar_status == SolarStatus.FAILED
     assert events(result)[-1] == ("homes/solar/create", "unknown")
 
     wattshift_api.add(responses.POST, url(f"homes/{HOME_ID}/update"), json={"id": HOME_ID})
-    retried = services.submit_onboarding(onboarding=result, by=installer)
+    retried = submission.submit_onboarding(onboarding=result, by=installer)
 
     assert retried.status == Status.COMPLETE
     assert retried.solar_status == SolarStatus.ADDED
@@ -771,11 +777,11 @@ def test_once_solar_may_exist_every_later_retry_uses_update(
     wattshift_api.add(responses.POST, url("homes/solar/create"), body=requests.ReadTimeout())
     update = url(f"homes/{HOME_ID}/update")
     wattshift_api.add(responses.POST, update, body=requests.ConnectionError("refused"))
-    services.submit_onboarding(onboarding=onboarding, by=installer)
-    services.submit_onboarding(onboarding=onboarding, by=installer)  # update: not connected
+    submission.submit_onboarding(onboarding=onboarding, by=installer)
+    submission.submit_onboarding(onboarding=onboarding, by=installer)  # update: not connected
 
     wattshift_api.replace(responses.POST, update, json={})
-    result = services.submit_onboarding(onboarding=onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=onboarding, by=installer)
 
     assert result.status == Status.COMPLETE
     assert len(calls_to(wattshift_api, "homes/solar/create")) == 1
@@ -794,9 +800,7 @@ def test_once_solar_may_exist_every_later_retry_uses_update(
 
 @pytest.fixture
 def needs_attention(installer: User) -> Onboarding:
-    return make_onboarding(
-        installer, status=Status.NEEDS_ATTENTION, solar_status=SolarStatus.PENDING
-    )
+    return make_onboarding(installer, status=Status.NEEDS_ATTENTION)
 
 
 def test_support_records_the_home_id_found_and_solar_is_added(
@@ -808,9 +812,9 @@ def test_support_records_the_home_id_found_and_solar_is_added(
         json=[listed_home(needs_attention, "ws_home_found_by_hand")],
     )
     add_solar_ok(wattshift_api, "ws_home_found_by_hand")
-    check = services.check_home_id(onboarding=needs_attention, home_id=" ws_home_found_by_hand ")
+    check = selectors.check_home_id(onboarding=needs_attention, home_id=" ws_home_found_by_hand ")
 
-    result = services.resolve_with_home_id(
+    result = resolution.resolve_with_home_id(
         onboarding=needs_attention, home_id=" ws_home_found_by_hand ", by=support_user, check=check
     )
 
@@ -832,7 +836,7 @@ def test_checking_a_home_id_finds_it_with_the_same_details(
         json=[listed_home(needs_attention, "ws_home_same", name="  maple house ")],
     )
 
-    check = services.check_home_id(onboarding=needs_attention, home_id="ws_home_same")
+    check = selectors.check_home_id(onboarding=needs_attention, home_id="ws_home_same")
 
     assert check.listed and check.found
     assert check.home is not None and check.home.id == "ws_home_same"
@@ -852,13 +856,13 @@ def test_checking_a_home_id_names_each_detail_that_differs(
         ],
     )
 
-    check = services.check_home_id(onboarding=needs_attention, home_id="ws_home_other")
+    check = selectors.check_home_id(onboarding=needs_attention, home_id="ws_home_other")
 
     assert check.found
     assert check.differences == (
-        services.Difference("Name", "Maple House", "Oak House"),
-        services.Difference("ZIP code", "95313", "02139"),
-        services.Difference("Rate plan", f"E-6 ({E6_ID})", "Not listed"),
+        selectors.Difference("Name", "Maple House", "Oak House"),
+        selectors.Difference("ZIP code", "95313", "02139"),
+        selectors.Difference("Rate plan", f"E-6 ({E6_ID})", "Not listed"),
     )
 
 
@@ -868,11 +872,11 @@ def test_checking_a_home_id_that_is_not_listed_or_without_a_list(
     wattshift_api.add(
         responses.POST, url("homes/list"), json=[listed_home(needs_attention, "ws_home_real")]
     )
-    absent = services.check_home_id(onboarding=needs_attention, home_id="ws_home_nope")
+    absent = selectors.check_home_id(onboarding=needs_attention, home_id="ws_home_nope")
     assert absent.listed and not absent.found
 
     wattshift_api.replace(responses.POST, url("homes/list"), status=403)
-    unavailable = services.check_home_id(onboarding=needs_attention, home_id="ws_home_nope")
+    unavailable = selectors.check_home_id(onboarding=needs_attention, home_id="ws_home_nope")
 
     assert not unavailable.listed and not unavailable.found
     assert unavailable.list_error
@@ -883,16 +887,16 @@ def test_a_home_id_is_recorded_only_as_checked(
     needs_attention: Onboarding, support_user: User, wattshift_api: responses.RequestsMock
 ) -> None:
     """The service refuses what the form would refuse, whoever calls it."""
-    absent = services.HomeIdCheck(
+    absent = selectors.HomeIdCheck(
         home_id="ws_home_nope",
-        search=services.HomeSearch(candidates=[], near=[], requested_at=timezone.now()),
+        search=selectors.HomeSearch(candidates=[], near=[], requested_at=timezone.now()),
     )
-    unlisted = services.HomeIdCheck(home_id="ws_home_x", search=None, list_error="No answer.")
-    differing = services.HomeIdCheck(
+    unlisted = selectors.HomeIdCheck(home_id="ws_home_x", search=None, list_error="No answer.")
+    differing = selectors.HomeIdCheck(
         home_id="ws_home_x",
         search=absent.search,
         home=Home(id="ws_home_x", name="Oak House"),
-        differences=(services.Difference("Name", "Maple House", "Oak House"),),
+        differences=(selectors.Difference("Name", "Maple House", "Oak House"),),
     )
 
     for home_id, check, options in [
@@ -902,7 +906,7 @@ def test_a_home_id_is_recorded_only_as_checked(
         ("ws_home_other", unlisted, {"checked_by_hand": True}),
     ]:
         with pytest.raises(ValueError):
-            services.resolve_with_home_id(
+            resolution.resolve_with_home_id(
                 onboarding=needs_attention, home_id=home_id, by=support_user, check=check, **options
             )
 
@@ -916,9 +920,9 @@ def test_a_home_id_vouched_for_without_the_list_is_recorded_as_such(
     needs_attention: Onboarding, support_user: User, wattshift_api: responses.RequestsMock
 ) -> None:
     add_solar_ok(wattshift_api, "ws_home_x")
-    unlisted = services.HomeIdCheck(home_id="ws_home_x", search=None, list_error="No answer.")
+    unlisted = selectors.HomeIdCheck(home_id="ws_home_x", search=None, list_error="No answer.")
 
-    result = services.resolve_with_home_id(
+    result = resolution.resolve_with_home_id(
         onboarding=needs_attention,
         home_id="ws_home_x",
         by=support_user,
@@ -939,7 +943,7 @@ def test_support_marks_it_safe_to_retry_and_the_next_submit_creates(
     installer: User,
     wattshift_api: responses.RequestsMock,
 ) -> None:
-    result = services.mark_safe_to_retry(onboarding=needs_attention, by=support_user)
+    result = resolution.mark_safe_to_retry(onboarding=needs_attention, by=support_user)
 
     assert result.status == Status.DRAFT
     assert result.events.get(action="mark_safe_to_retry").by == support_user
@@ -947,7 +951,7 @@ def test_support_marks_it_safe_to_retry_and_the_next_submit_creates(
 
     add_created(wattshift_api)
     add_solar_ok(wattshift_api)
-    assert services.submit_onboarding(onboarding=result, by=installer).status == Status.COMPLETE
+    assert submission.submit_onboarding(onboarding=result, by=installer).status == Status.COMPLETE
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.COMPLETE, Status.HOME_CREATED])
@@ -956,17 +960,17 @@ def test_only_an_onboarding_that_needs_attention_can_be_resolved(
 ) -> None:
     onboarding = make_onboarding(installer, status=status)
 
-    vouched = services.HomeIdCheck(home_id="ws_home_x", search=None)
-    with pytest.raises(services.CannotResolve):
-        services.resolve_with_home_id(
+    vouched = selectors.HomeIdCheck(home_id="ws_home_x", search=None)
+    with pytest.raises(resolution.CannotResolve):
+        resolution.resolve_with_home_id(
             onboarding=onboarding,
             home_id="ws_home_x",
             by=support_user,
             check=vouched,
             checked_by_hand=True,
         )
-    with pytest.raises(services.CannotResolve):
-        services.mark_safe_to_retry(onboarding=onboarding, by=support_user)
+    with pytest.raises(resolution.CannotResolve):
+        resolution.mark_safe_to_retry(onboarding=onboarding, by=support_user)
     assert Event.objects.filter(onboarding=onboarding).count() == 0
 
 
@@ -976,12 +980,13 @@ def test_only_an_onboarding_that_needs_attention_can_be_resolved(
 def test_a_stale_claim_without_a_home_id_becomes_needs_attention(
     ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    long_ago = timezone.now() - services.stale_after() - timedelta(seconds=1)
+    long_ago = timezone.now() - recovery.stale_after() - timedelta(seconds=1)
     Onboarding.objects.filter(pk=ready_onboarding.pk).update(
         status=Status.SUBMITTING, updated_at=long_ago
     )
+    ready_onboarding.refresh_from_db()  # as a page loads it
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.NEEDS_ATTENTION
     assert events(result) == [("interrupted", "unknown")]
@@ -991,13 +996,14 @@ def test_a_stale_claim_without_a_home_id_becomes_needs_attention(
 def test_a_stale_claim_with_a_home_id_lets_solar_be_retried(
     ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    long_ago = timezone.now() - services.stale_after() - timedelta(seconds=1)
+    long_ago = timezone.now() - recovery.stale_after() - timedelta(seconds=1)
     Onboarding.objects.filter(pk=ready_onboarding.pk).update(
         status=Status.SUBMITTING, home_id=HOME_ID, updated_at=long_ago
     )
+    ready_onboarding.refresh_from_db()  # as a page loads it
     add_solar_ok(wattshift_api)
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.COMPLETE
     assert calls_to(wattshift_api, "homes/create") == []
@@ -1011,13 +1017,13 @@ def test_the_price_signal_is_cached_per_home(
     installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
     onboarding = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
-    prices = add_price_signal(wattshift_api)
+    sent = add_price_signal(wattshift_api)
 
-    first = services.price_signal_for(onboarding=onboarding)
-    second = services.price_signal_for(onboarding=onboarding)
+    first = prices.price_signal_for(onboarding=onboarding)
+    second = prices.price_signal_for(onboarding=onboarding)
 
     assert first == second
-    assert [float(price) for price in first.prices] == prices
+    assert [float(price) for price in first.prices] == sent
     assert len(wattshift_api.calls) == 1
     assert events(onboarding) == [("price_signal", "succeeded")]
 
@@ -1030,7 +1036,7 @@ def test_later_price_signal_fetches_write_no_history(
     add_price_signal(wattshift_api)
 
     for _view in range(3):
-        services.price_signal_for(onboarding=onboarding)
+        prices.price_signal_for(onboarding=onboarding)
         cache.clear()  # the cache window has passed
 
     assert len(wattshift_api.calls) == 3
@@ -1045,7 +1051,7 @@ def test_a_price_signal_failure_is_recorded_and_not_cached(
     wattshift_api.add(responses.POST, url(f"homes/{HOME_ID}/price_signal"), **failure)
 
     with pytest.raises(WattShiftError) as raised:
-        services.price_signal_for(onboarding=onboarding)
+        prices.price_signal_for(onboarding=onboarding)
 
     assert raised.value.message
     assert events(onboarding)[-1][0] == "price_signal"
@@ -1055,7 +1061,7 @@ def test_a_price_signal_failure_is_recorded_and_not_cached(
         url(f"homes/{HOME_ID}/price_signal"),
         json={"startTime": "2025-06-02T07:00:00Z", "priceSignal": [0.2] * 96},
     )
-    assert len(services.price_signal_for(onboarding=onboarding).prices) == 96
+    assert len(prices.price_signal_for(onboarding=onboarding).prices) == 96
 
 
 def test_no_event_carries_the_api_key(
@@ -1068,7 +1074,7 @@ def test_no_event_carries_the_api_key(
         json={"message": "bad key test-key-not-secret-1234"},
     )
 
-    result = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert "test-key-not-secret-1234" not in result.last_error
     for event in result.events.all():
@@ -1087,10 +1093,10 @@ def test_every_failure_of_the_solar_update_keeps_the_home_and_says_so(
 ) -> None:
     add_created(wattshift_api)
     wattshift_api.add(responses.POST, url("homes/solar/create"), body=requests.ReadTimeout())
-    services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
     wattshift_api.add(responses.POST, url(f"homes/{HOME_ID}/update"), **failure)
 
-    retried = services.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    retried = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert retried.status == Status.HOME_CREATED
     assert retried.home_id == HOME_ID

@@ -5,8 +5,12 @@ from collections.abc import Callable
 
 import pytest
 
-from onboarding.wizard import forms, steps, views
-from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, Onboarding
+from onboarding.wattshift.client import APPLIANCE_WIRE_NAMES
+from onboarding.wattshift.types import Appliance
+from onboarding.wizard import steps
+from onboarding.wizard.models import APPLIANCE_COLUMNS, Onboarding
+from onboarding.wizard.steps.home import HomeForm, HomeStep
+from onboarding.wizard.views import steps as step_views
 from tests.wizard.conftest import complete_answers
 
 
@@ -58,9 +62,13 @@ def test_summary_with_ids_adds_the_upstream_ids_for_the_home_page(complete_draft
 
 
 def test_appliance_fields_are_defined_once():
-    assert tuple(APPLIANCE_UPSTREAM_FIELDS) == forms.APPLIANCE_FIELDS
-    assert set(APPLIANCE_UPSTREAM_FIELDS) <= set(forms.HomeForm.base_fields)
-    assert set(APPLIANCE_UPSTREAM_FIELDS.values()) == {
+    # The columns, in the order asked, are the home step's answers and its form's fields.
+    assert list(APPLIANCE_COLUMNS.values()) == list(Appliance)
+    assert HomeStep.answers == ("home_name", *APPLIANCE_COLUMNS, "ac_type")
+    assert set(APPLIANCE_COLUMNS) <= set(HomeForm.base_fields)
+    # Each appliance has exactly one wire name, known only to the client.
+    assert set(APPLIANCE_WIRE_NAMES) == set(Appliance)
+    assert set(APPLIANCE_WIRE_NAMES.values()) == {
         "hasEvCharger",
         "hasElectricHeater",
         "hasSmartWaterHeater",
@@ -68,11 +76,11 @@ def test_appliance_fields_are_defined_once():
         "hasAC",
     }
     model_fields = {f.name for f in Onboarding._meta.get_fields()}
-    assert set(APPLIANCE_UPSTREAM_FIELDS) <= model_fields
+    assert set(APPLIANCE_COLUMNS) <= model_fields
 
 
 def test_the_step_view_knows_no_step_by_name():
-    source = inspect.getsource(views)
+    source = inspect.getsource(step_views)
     for step in steps.STEPS:
         assert f'"{step.slug}"' not in source
     assert "plans_pending" not in source

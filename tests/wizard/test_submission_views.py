@@ -39,6 +39,18 @@ def resolve_url(onboarding: Onboarding) -> str:
     return reverse("wizard:resolve", args=[onboarding.public_id])
 
 
+# One URL per support action.
+ACTION_URLS = {
+    "home_id": "wizard:resolve_record_home_id",
+    "retry": "wizard:resolve_allow_retry",
+    "reconcile": "wizard:resolve_check_again",
+}
+
+
+def action_url(onboarding: Onboarding, action: str) -> str:
+    return reverse(ACTION_URLS[action], args=[onboarding.public_id])
+
+
 def check_url(onboarding: Onboarding) -> str:
     return reverse("wizard:check", args=[onboarding.public_id])
 
@@ -250,7 +262,6 @@ def stuck(installer: User) -> Onboarding:
     onboarding = make_onboarding(
         installer,
         status=Status.NEEDS_ATTENTION,
-        solar_status=SolarStatus.PENDING,
         last_error="The WattShift service did not answer in time.",
     )
     Event.objects.create(onboarding=onboarding, action="homes/create", outcome="unknown")
@@ -261,7 +272,7 @@ def test_installers_cannot_open_the_resolve_page(
     installer_client: Client, stuck: Onboarding, other_installer: User
 ) -> None:
     assert installer_client.get(resolve_url(stuck)).status_code == 403
-    assert installer_client.post(resolve_url(stuck), {"action": "retry"}).status_code == 403
+    assert installer_client.post(action_url(stuck, "retry"), {}).status_code == 403
     theirs = make_onboarding(other_installer, status=Status.NEEDS_ATTENTION)
     assert installer_client.get(resolve_url(theirs)).status_code == 404
 
@@ -314,7 +325,7 @@ def test_support_records_a_home_id_and_it_is_attributed(
     add_price_signal(wattshift_api, "ws_home_found")
 
     response = support_client.post(
-        resolve_url(stuck), {"action": "home_id", "home_id": " ws_home_found "}, follow=True
+        action_url(stuck, "home_id"), {"home_id": " ws_home_found "}, follow=True
     )
 
     assert response.redirect_chain == [(home_url(stuck), 302)]
@@ -336,8 +347,8 @@ def test_a_home_id_wattshift_does_not_list_is_refused_next_to_the_field(
     wattshift_api.add(responses.POST, url("homes/list"), json=[listed_home(stuck, "ws_home_real")])
 
     response = support_client.post(
-        resolve_url(stuck),
-        {"action": "home_id", "home_id": "ws_home_nope", "checked_in_wattshift": "on"},
+        action_url(stuck, "home_id"),
+        {"home_id": "ws_home_nope", "checked_in_wattshift": "on"},
     )
 
     assert response.status_code == 200
@@ -370,9 +381,7 @@ def test_a_listed_home_with_other_details_needs_an_explicit_confirmation(
     )
     add_solar_ok(wattshift_api, "ws_home_other")
 
-    first = support_client.post(
-        resolve_url(stuck), {"action": "home_id", "home_id": "ws_home_other"}
-    )
+    first = support_client.post(action_url(stuck, "home_id"), {"home_id": "ws_home_other"})
 
     form = first.context["home_id_form"]
     assert [e.code for e in form.errors.as_data()["confirm_differences"]] == ["differs"]
@@ -387,9 +396,8 @@ def test_a_listed_home_with_other_details_needs_an_explicit_confirmation(
     assert stuck.status == Status.NEEDS_ATTENTION
 
     confirmed = support_client.post(
-        resolve_url(stuck),
+        action_url(stuck, "home_id"),
         {
-            "action": "home_id",
             "home_id": "ws_home_other",
             "confirm_differences": "on",
             "differences_shown_for": "ws_home_other",
@@ -416,9 +424,8 @@ def test_a_confirmation_given_for_another_id_does_not_count(
     )
 
     response = support_client.post(
-        resolve_url(stuck),
+        action_url(stuck, "home_id"),
         {
-            "action": "home_id",
             "home_id": "ws_home_b",
             "confirm_differences": "on",
             "differences_shown_for": "ws_home_a",
@@ -443,9 +450,7 @@ def test_without_the_list_an_id_is_recorded_only_if_support_checked_it_themselve
     page = support_client.get(resolve_url(stuck)).content.decode()
     assert "I have checked this id in WattShift myself" in page
 
-    refused = support_client.post(
-        resolve_url(stuck), {"action": "home_id", "home_id": "ws_home_by_hand"}
-    )
+    refused = support_client.post(action_url(stuck, "home_id"), {"home_id": "ws_home_by_hand"})
 
     form = refused.context["home_id_form"]
     assert [e.code for e in form.errors.as_data()["checked_in_wattshift"]] == ["unchecked"]
@@ -454,8 +459,8 @@ def test_without_the_list_an_id_is_recorded_only_if_support_checked_it_themselve
     assert stuck.status == Status.NEEDS_ATTENTION
 
     accepted = support_client.post(
-        resolve_url(stuck),
-        {"action": "home_id", "home_id": "ws_home_by_hand", "checked_in_wattshift": "on"},
+        action_url(stuck, "home_id"),
+        {"home_id": "ws_home_by_hand", "checked_in_wattshift": "on"},
     )
 
     assert accepted["Location"] == home_url(stuck)
@@ -483,15 +488,15 @@ def test_each_matching_home_has_a_use_this_home_id_button_that_records_it(
 
     page = support_client.get(resolve_url(stuck)).content.decode()
 
-    forms = re.findall(r'<form method="post">(.*?)</form>', page, flags=re.S)
-    buttons = [f for f in forms if "Use this home id" in f]
+    forms = re.findall(r'<form method="post" action="([^"]*)">(.*?)</form>', page, flags=re.S)
+    buttons = [(action, f) for action, f in forms if "Use this home id" in f]
     assert len(buttons) == 2
-    assert 'name="action" value="home_id"' in buttons[1]
+    # Each button posts to the same action as typing the id: it records it as if typed.
+    assert buttons[1][0] == action_url(stuck, "home_id")
+    buttons = [f for _action, f in buttons]
     assert '<input type="hidden" name="home_id" value="ws_home_second">' in buttons[1]
 
-    response = support_client.post(
-        resolve_url(stuck), {"action": "home_id", "home_id": "ws_home_second"}
-    )
+    response = support_client.post(action_url(stuck, "home_id"), {"home_id": "ws_home_second"})
 
     assert response["Location"] == home_url(stuck)
     stuck.refresh_from_db()
@@ -541,7 +546,7 @@ def test_a_home_id_must_look_like_one(
 ) -> None:
     wattshift_api.add(responses.POST, url("homes/list"), json=[])
 
-    response = support_client.post(resolve_url(stuck), {"action": "home_id", "home_id": home_id})
+    response = support_client.post(action_url(stuck, "home_id"), {"home_id": home_id})
 
     assert response.status_code == 200
     form = response.context["home_id_form"]
@@ -560,9 +565,7 @@ def test_a_home_id_already_on_another_onboarding_is_refused(
     make_onboarding(installer, status=Status.COMPLETE, home_id="ws_home_taken")
     wattshift_api.add(responses.POST, url("homes/list"), json=[])
 
-    response = support_client.post(
-        resolve_url(stuck), {"action": "home_id", "home_id": "ws_home_taken"}
-    )
+    response = support_client.post(action_url(stuck, "home_id"), {"home_id": "ws_home_taken"})
 
     form = response.context["home_id_form"]
     assert [error.code for error in form.errors.as_data()["home_id"]] == ["taken"]
@@ -576,13 +579,13 @@ def test_retry_knowingly_needs_a_confirmation_and_is_recorded(
 ) -> None:
     wattshift_api.add(responses.POST, url("homes/list"), json=[])
 
-    unconfirmed = support_client.post(resolve_url(stuck), {"action": "retry"})
+    unconfirmed = support_client.post(action_url(stuck, "retry"), {})
     assert unconfirmed.status_code == 200
     assert "Confirm that you checked WattShift" in unconfirmed.content.decode()
     stuck.refresh_from_db()
     assert stuck.status == Status.NEEDS_ATTENTION
 
-    response = support_client.post(resolve_url(stuck), {"action": "retry", "confirm": "on"})
+    response = support_client.post(action_url(stuck, "retry"), {"confirm": "on"})
 
     assert response["Location"] == check_url(stuck)
     stuck.refresh_from_db()
@@ -597,7 +600,7 @@ def test_check_again_adopts_the_one_matching_home(
     wattshift_api.add(responses.POST, url("homes/list"), json=[listed_home(stuck, "ws_home_late")])
     add_solar_ok(wattshift_api, "ws_home_late")
 
-    response = support_client.post(resolve_url(stuck), {"action": "reconcile"})
+    response = support_client.post(action_url(stuck, "reconcile"), {})
 
     assert response["Location"] == home_url(stuck)
     stuck.refresh_from_db()
@@ -694,7 +697,7 @@ def test_resolving_a_resolved_onboarding_changes_nothing(
     done = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
 
     page = support_client.get(resolve_url(done)).content.decode()
-    response = support_client.post(resolve_url(done), {"action": "retry", "confirm": "on"})
+    response = support_client.post(action_url(done, "retry"), {"confirm": "on"})
 
     assert "does not need attention" in page
     assert response["Location"] == home_url(done)

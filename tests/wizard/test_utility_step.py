@@ -19,13 +19,16 @@ from onboarding.wattshift.errors import (
     UpstreamUnavailable,
     WattShiftError,
 )
-from onboarding.wizard import forms, selectors
+from onboarding.wizard import selectors
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.steps.utility import UtilityPlanForm
+from onboarding.wizard.steps.zip import ZipForm
 from tests.wizard.conftest import (
     PGE_95313,
     SHARED_ID,
     TOU_D_ID,
     UtilityApi,
+    checked_radios,
     error_codes,
     plan_choice,
     step_url,
@@ -55,7 +58,7 @@ def test_duplicate_plan_ids_record_the_plan_picked(
     assert (onboarding.rate_plan_id, onboarding.rate_plan_name) == (plan_id, name)
     # Coming back shows the same plan chosen, not the first one with that id.
     page = installer_client.get(step_url(onboarding, "utility")).content.decode()
-    assert f'value="{plan_choice(plan_id, name)}" checked' in page
+    assert checked_radios(page, "plan") == [plan_choice(plan_id, name)]
     assert page.count(" checked") == 2  # the utility and the plan
 
 
@@ -330,9 +333,7 @@ def test_a_zip_changed_in_another_tab_is_not_given_the_old_zips_plan(
     def tab_a_changes_the_zip_meanwhile(zipcode: str):
         utilities = read_utilities(zipcode)
         # After tab B loaded the draft and its utilities, before it saves.
-        tab_a = forms.ZipForm(
-            {"zipcode": "02139"}, onboarding=Onboarding.objects.get(pk=onboarding.pk)
-        )
+        tab_a = ZipForm({"zipcode": "02139"}, onboarding=Onboarding.objects.get(pk=onboarding.pk))
         assert tab_a.is_valid() and tab_a.save()
         return utilities
 
@@ -383,9 +384,9 @@ def test_a_page_shown_for_the_old_zip_cannot_save_its_choice(
 
 def test_the_utility_form_is_given_its_utilities(zip_draft, utility_api: UtilityApi) -> None:
     onboarding = zip_draft("95313")
-    form = forms.UtilityPlanForm(onboarding=onboarding, utilities=[])
+    form = UtilityPlanForm(onboarding=onboarding, utilities=[])
     assert form.utilities == [] and utility_api.calls() == []
-    form = forms.UtilityPlanForm.for_onboarding(onboarding=onboarding)
+    form = UtilityPlanForm.for_onboarding(onboarding=onboarding)
     assert [u.id for u in form.utilities] == ["14328"]
     assert utility_api.calls() == ["95313"]
 

@@ -11,6 +11,7 @@ from tests.wizard.conftest import (
     TOU_D_ID,
     UtilityApi,
     check_url,
+    checked_radios,
     plan_choice,
     step_url,
 )
@@ -46,7 +47,7 @@ def test_the_documented_example_with_solar_records_e6(
     assert page.status_code == 200
     content = page.content.decode()
     # One utility: preselected, its plans shown straight away.
-    assert 'value="14328" checked' in content
+    assert checked_radios(content, "utility") == ["14328"]
     assert "For ZIP code 95313 (Crows Landing, CA)." in content
     for name in ("TOU-D", "TOU-C", "E-6"):
         assert name in content

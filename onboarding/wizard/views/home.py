@@ -1,9 +1,8 @@
-"""Submitting an onboarding, the home page it leads to, and support's resolve page."""
+"""Creating the home, the page of the created home, and its price signal."""
 
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,11 +11,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from onboarding.accounts.roles import is_support
 from onboarding.wattshift.errors import WattShiftError
-from onboarding.wizard import services, steps
+from onboarding.wizard import steps
 from onboarding.wizard.charts import home_timezone, price_chart
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.selectors import get_onboarding_for
-from onboarding.wizard.submission_forms import MarkSafeToRetryForm, ResolveWithHomeIdForm
+from onboarding.wizard.services import prices, reconciliation, recovery, submission
 
 Status = Onboarding.Status
 SolarStatus = Onboarding.SolarStatus
@@ -28,19 +27,18 @@ def submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
     onboarding = get_onboarding_for(request.user, public_id)
     before = onboarding.status
     try:
-        onboarding = services.submit_onboarding(onboarding=onboarding, by=request.user)
-    except services.OnboardingNotReady:
+        onboarding = submission.submit_onboarding(onboarding=onboarding, by=request.user)
+    except submission.OnboardingNotReady:
         messages.error(request, _("Some answers are missing. Answer them, then create the home."))
         return redirect("wizard:resume", public_id=onboarding.public_id)
 
-    home_page = redirect("wizard:home", public_id=onboarding.public_id)
     if onboarding.status == Status.DRAFT:
         # Check answers shows last_error above the button, with every answer still there.
         return redirect("wizard:check", public_id=onboarding.public_id)
     # A solar failure is not repeated here: the home page shows it once, beside its retry.
     if before not in {Status.DRAFT, Status.HOME_CREATED}:
         messages.info(request, _("This onboarding was already sent. Nothing was sent again."))
-    return home_page
+    return redirect("wizard:home", public_id=onboarding.public_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,10 +49,10 @@ def home(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """
     onboarding = get_onboarding_for(request.user, public_id)
     # A submission whose worker died would otherwise say "being created" forever.
-    services.release_if_stale(onboarding=onboarding)
+    recovery.release_if_stale(onboarding=onboarding)
     if request.method == "POST":
-        services.reconcile_onboarding(onboarding=onboarding, by=request.user)
-        return _after_reconcile(request, onboarding, still_unsure="wizard:home")
+        reconciliation.reconcile_onboarding(onboarding=onboarding, by=request.user)
+        return after_reconcile(request, onboarding, still_unsure="wizard:home")
     if onboarding.status == Status.DRAFT:
         return redirect("wizard:resume", public_id=onboarding.public_id)
     context = {
@@ -64,7 +62,6 @@ def home(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "events": onboarding.events.select_related("by").all(),
         "is_support": is_support(request.user),
         "Status": Status,
-        "SolarStatus": SolarStatus,
         **price_signal_context(onboarding),
     }
     return render(request, "wizard/home.html", context)
@@ -82,76 +79,19 @@ def price_signal(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "wizard/home.html#price-signal", context)
 
 
-@require_http_methods(["GET", "POST"])
-def resolve(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Support decides what happened to a create whose outcome is unknown."""
-    onboarding = get_onboarding_for(request.user, public_id)
-    if not is_support(request.user):
-        raise PermissionDenied
-    home_id_form = ResolveWithHomeIdForm(onboarding=onboarding)
-    retry_form = MarkSafeToRetryForm()
-
-    if request.method == "POST":
-        action = request.POST.get("action")
-        try:
-            if action == "home_id":
-                home_id_form = ResolveWithHomeIdForm(request.POST, onboarding=onboarding)
-                if home_id_form.is_valid() and home_id_form.check is not None:
-                    services.resolve_with_home_id(
-                        onboarding=onboarding,
-                        home_id=home_id_form.cleaned_data["home_id"],
-                        by=request.user,
-                        check=home_id_form.check,
-                        differences_confirmed=home_id_form.differences_confirmed,
-                        checked_by_hand=bool(home_id_form.cleaned_data["checked_in_wattshift"]),
-                    )
-                    messages.success(request, _("The home id was recorded."))
-                    return redirect("wizard:home", public_id=onboarding.public_id)
-            elif action == "retry":
-                retry_form = MarkSafeToRetryForm(request.POST)
-                if retry_form.is_valid():
-                    services.mark_safe_to_retry(onboarding=onboarding, by=request.user)
-                    messages.success(
-                        request, _("Marked safe to retry. The draft can be sent again.")
-                    )
-                    return redirect("wizard:check", public_id=onboarding.public_id)
-            elif action == "reconcile":
-                services.reconcile_onboarding(onboarding=onboarding, by=request.user)
-                if onboarding.status == Status.NEEDS_ATTENTION:
-                    messages.warning(
-                        request, _("Still not sure: see the latest entries in the history.")
-                    )
-                return _after_reconcile(request, onboarding, still_unsure="wizard:resolve")
-        except services.CannotResolve as error:
-            messages.info(request, str(error))
-            return redirect("wizard:home", public_id=onboarding.public_id)
-
-    context = {
-        "onboarding": onboarding,
-        "home_id_form": home_id_form,
-        "retry_form": retry_form,
-        "events": onboarding.events.select_related("by").all(),
-        "sent": sent_answers(onboarding),
-        "needs_attention": onboarding.status == Status.NEEDS_ATTENTION,
-        "form": home_id_form if home_id_form.errors else retry_form,
-        **candidates_context(onboarding, checked=home_id_form.check),
-    }
-    return render(request, "wizard/resolve.html", context)
-
-
 def price_signal_context(onboarding: Onboarding) -> dict[str, object]:
     """The chart, or the reason it is missing; the page is shown either way."""
     if not onboarding.home_id:
         return {"chart": None, "price_error": ""}
     try:
-        signal = services.price_signal_for(onboarding=onboarding)
+        signal = prices.price_signal_for(onboarding=onboarding)
     except WattShiftError as error:
         return {"chart": None, "price_error": error.message}
     tz = home_timezone(onboarding.zipcode)
     return {"chart": price_chart(signal, tz=tz), "chart_tz": tz, "price_error": ""}
 
 
-def _after_reconcile(
+def after_reconcile(
     request: HttpRequest, onboarding: Onboarding, *, still_unsure: str
 ) -> HttpResponse:
     """Where a check with homes/list leads: the draft when safe to retry, else a page."""
@@ -161,27 +101,6 @@ def _after_reconcile(
     if onboarding.status == Status.NEEDS_ATTENTION:
         return redirect(still_unsure, public_id=onboarding.public_id)
     return redirect("wizard:home", public_id=onboarding.public_id)
-
-
-def candidates_context(
-    onboarding: Onboarding, *, checked: services.HomeIdCheck | None = None
-) -> dict[str, object]:
-    """What homes/list shows for this home: exact matches and near ones (same name or ZIP).
-
-    A home id just checked against the list reuses that answer instead of asking again.
-    """
-    if onboarding.status != Status.NEEDS_ATTENTION:
-        return {"candidates": [], "near": [], "list_error": ""}
-    if checked is not None and checked.search is None:
-        return {"candidates": [], "near": [], "list_error": checked.list_error}
-    if checked is not None and checked.search is not None:
-        search = checked.search
-    else:
-        try:
-            search = services.find_homes(onboarding=onboarding)
-        except WattShiftError as error:
-            return {"candidates": [], "near": [], "list_error": error.message}
-    return {"candidates": search.candidates, "near": search.near, "list_error": ""}
 
 
 def sent_answers(onboarding: Onboarding) -> list[steps.SummaryRow]:
@@ -205,5 +124,5 @@ def step_results(onboarding: Onboarding) -> list[steps.SummaryRow]:
         SolarStatus.PENDING: _("Not sent yet"),
         SolarStatus.ADDED: _("Added"),
         SolarStatus.FAILED: _("Failed"),
-    }[SolarStatus(onboarding.solar_status)]
+    }[onboarding.solar_status]
     return [steps.SummaryRow(_("Create home"), created), steps.SummaryRow(_("Add solar"), solar)]

@@ -1,4 +1,4 @@
-"""The wizard's pages: dashboard, start, resume, discard, each step, check answers.
+"""Each step of the wizard, and the check-answers page.
 
 Views are thin: load the onboarding the person may see, bind the step's form, save, redirect.
 For htmx requests they render a named partial of the same template instead of the page.
@@ -8,44 +8,18 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
-from onboarding.accounts.roles import is_support
 from onboarding.wattshift.errors import WattShiftError
-from onboarding.wizard import forms, selectors, services, steps
-from onboarding.wizard.models import Onboarding
-
-DASHBOARD_PAGE_SIZE = 20
-RETURN_TO_CHECK = "check"
-
-
-def step_url(onboarding: Onboarding, step: steps.Step, *, returning: bool = False) -> str:
-    url = reverse("wizard:step", args=[onboarding.public_id, step.slug])
-    return f"{url}?{urlencode({'return': RETURN_TO_CHECK})}" if returning else url
-
-
-def check_url(onboarding: Onboarding) -> str:
-    return reverse("wizard:check", args=[onboarding.public_id])
-
-
-def home_url(onboarding: Onboarding) -> str:
-    return reverse("wizard:home", args=[onboarding.public_id])
-
-
-def resume_url(onboarding: Onboarding) -> str:
-    """Where to pick an onboarding up: its first unanswered step, check answers, or its home."""
-    if not onboarding.is_draft:
-        return home_url(onboarding)
-    step = steps.first_unanswered(onboarding)
-    return step_url(onboarding, step) if step else check_url(onboarding)
+from onboarding.wizard import selectors, steps
+from onboarding.wizard.links import RETURN_TO_CHECK, check_url, home_url, resume_url, step_url
+from onboarding.wizard.steps import Step, StepForm
 
 
 def _redirect(request: HttpRequest, url: str) -> HttpResponse:
@@ -53,95 +27,21 @@ def _redirect(request: HttpRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
-    visible = selectors.onboardings_visible_to(request.user)
-    query, status = forms.OnboardingSearchForm(request.GET).search()
-    found = selectors.search_onboardings(visible, query=query, status=status)
-    page = Paginator(found, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "onboarding": onboarding,
-            "progress": steps.progress(onboarding),
-            "resume_url": resume_url(onboarding),
-            "discardable": selectors.is_discardable(onboarding),
-        }
-        for onboarding in page
-    ]
-    return render(
-        request,
-        "wizard/dashboard.html",
-        {
-            "rows": rows,
-            "page": page,
-            "query": query,
-            "status": status,
-            "statuses": Onboarding.Status.choices,
-            "needs_attention": visible.filter(status=Onboarding.Status.NEEDS_ATTENTION).order_by(
-                "-submitted_at", "-updated_at"
-            ),
-            "is_support": is_support(request.user),
-            "searching": bool(query or status),
-        },
-    )
-
-
-@require_POST
-def new_onboarding(request: HttpRequest) -> HttpResponse:
-    # A second click, or a Start after Back, picks up the untouched draft instead of another row.
-    onboarding = selectors.blank_draft_of(request.user) or Onboarding.objects.create(
-        owner=request.user
-    )
-    return redirect(step_url(onboarding, steps.STEPS[0]))
-
-
-@require_http_methods(["GET", "POST"])
-def discard(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Ask "Are you sure…", then delete a draft that was never sent to WattShift."""
-    onboarding = selectors.get_onboarding_for(request.user, public_id)
-    if not selectors.is_discardable(onboarding):
-        messages.error(
-            request, _("This onboarding was sent to WattShift, so it cannot be discarded.")
-        )
-        return redirect(resume_url(onboarding))
-    if request.method == "POST":
-        if not services.discard_draft(onboarding=onboarding):
-            messages.error(
-                request, _("This onboarding was sent to WattShift, so it cannot be discarded.")
-            )
-            return redirect(resume_url(onboarding))
-        messages.success(request, _("The draft “%(name)s” was discarded.") % {"name": onboarding})
-        return redirect("wizard:dashboard")
-    return render(
-        request,
-        "wizard/discard.html",
-        {
-            "onboarding": onboarding,
-            "progress": steps.progress(onboarding),
-            "back_url": reverse("wizard:dashboard"),
-        },
-    )
-
-
-def resume(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    onboarding = selectors.get_onboarding_for(request.user, public_id)
-    return redirect(resume_url(onboarding))
-
-
-def _after_step(onboarding: Onboarding, step: steps.Step, *, returning: bool) -> str:
+def _after_step(onboarding: Any, step: Step, *, returning: bool) -> str:
     """Where Continue leads: the next step, or back to check answers via any follow-up."""
     if returning:
         follow_up = steps.first_unanswered(onboarding)
         return (
             step_url(onboarding, follow_up, returning=True) if follow_up else check_url(onboarding)
         )
-    following = steps.next_step(onboarding, step)
+    following = steps.next_step(step)
     return step_url(onboarding, following) if following else check_url(onboarding)
 
 
-def _back_url(onboarding: Onboarding, step: steps.Step, *, returning: bool) -> str:
+def _back_url(onboarding: Any, step: Step, *, returning: bool) -> str:
     if returning:
         return check_url(onboarding)
-    previous = steps.previous_step(onboarding, step)
+    previous = steps.previous_step(step)
     return step_url(onboarding, previous) if previous else reverse("wizard:dashboard")
 
 
@@ -153,7 +53,7 @@ def step_view(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
         raise Http404("No such step.")
     if not onboarding.is_draft:
         return _redirect(request, home_url(onboarding))
-    if not current.applies(onboarding) or not current.ready(onboarding):
+    if not current.is_ready(onboarding):
         return _redirect(request, resume_url(onboarding))
     returning = RETURN_TO_CHECK in (request.GET.get("return"), request.POST.get("return"))
     partial = request.GET.get("partial", "")
@@ -185,7 +85,6 @@ def step_view(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
             return _redirect(request, reverse("wizard:dashboard"))
         upstream_error = error
 
-    step_list = steps.applicable_steps(onboarding)
     context: dict[str, Any] = {
         "onboarding": onboarding,
         "step": current,
@@ -193,14 +92,14 @@ def step_view(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
         "upstream_error": upstream_error,
         "returning": returning,
         "back_url": _back_url(onboarding, current, returning=returning),
-        "steps": step_list,
-        "step_number": step_list.index(current) + 1 if current in step_list else None,
-        "step_count": len(step_list),
+        "steps": steps.STEPS,
+        "step_number": steps.STEPS.index(current) + 1,
+        "step_count": len(steps.STEPS),
         "action_url": this_step,
         # Each step's URL by slug, so a page can link to an earlier answer (Change the ZIP code).
-        "step_urls": {s.slug: step_url(onboarding, s, returning=returning) for s in step_list},
+        "step_urls": {s.slug: step_url(onboarding, s, returning=returning) for s in steps.STEPS},
     }
-    context.update(current.extra_context(form, partial))
+    context.update(current.context(form, partial))
     template = current.template_name
     if partial or request.htmx:
         template = f"{template}#{partial or 'form'}"
@@ -209,7 +108,7 @@ def step_view(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
     return response
 
 
-def _not_saved(request: HttpRequest, form: forms.StepForm, step_page: str) -> HttpResponse:
+def _not_saved(request: HttpRequest, form: StepForm, step_page: str) -> HttpResponse:
     """Nothing was stored: the onboarding was sent meanwhile, or another tab changed it."""
     onboarding = selectors.get_onboarding_for(request.user, form.onboarding.public_id)
     if not onboarding.is_draft:
@@ -218,7 +117,7 @@ def _not_saved(request: HttpRequest, form: forms.StepForm, step_page: str) -> Ht
     return _redirect(request, step_page)
 
 
-def _saved_for_later(request: HttpRequest, form: forms.StepForm) -> HttpResponse:
+def _saved_for_later(request: HttpRequest, form: StepForm) -> HttpResponse:
     not_kept = form.not_kept()
     if not_kept:
         messages.warning(
@@ -249,8 +148,6 @@ def check_answers(request: HttpRequest, public_id: UUID) -> HttpResponse:
     visible_ids = set(visible.filter(pk__in=[o.pk for o in others]).values_list("pk", flat=True))
     # What the person may not open themselves is only counted: no id, status, owner or link.
     duplicates = [o for o in others if o.pk in visible_ids]
-    hidden_duplicates = len(others) - len(duplicates)
-    step_list = steps.applicable_steps(onboarding)
     return render(
         request,
         "wizard/check_answers.html",
@@ -265,8 +162,8 @@ def check_answers(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 for step, rows in steps.summary(onboarding)
             ],
             "duplicates": duplicates,
-            "hidden_duplicates": hidden_duplicates,
+            "hidden_duplicates": len(others) - len(duplicates),
             "duplicate_count": len(others),
-            "back_url": step_url(onboarding, step_list[-1]),
+            "back_url": step_url(onboarding, steps.STEPS[-1]),
         },
     )

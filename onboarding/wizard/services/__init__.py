@@ -1,0 +1,13 @@
+"""Business actions on onboardings, one concept per module:
+
+- `status`: the one function that changes an onboarding's status (compare-and-set).
+- `history`: what the history records (Event actions and outcomes) and how.
+- `submission`: sending an onboarding to WattShift exactly once.
+- `reconciliation`: finding out from homes/list what a create with an unknown outcome did.
+- `recovery`: releasing a submission whose worker died.
+- `resolution`: support's decisions on an onboarding that needs attention.
+- `drafts`: starting and discarding drafts.
+- `prices`: the price signal of a created home, with its history.
+
+Read-only queries live in `onboarding.wizard.selectors`.
+"""

@@ -1,0 +1,78 @@
+"""What an onboarding's history records: each upstream call and each decision, as an Event."""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from onboarding.wattshift.errors import WattShiftError
+from onboarding.wizard.models import Event, Onboarding
+
+
+class Action(StrEnum):
+    """What an Event records; support reads these on the resolve page."""
+
+    SUBMIT = "submit"
+    CREATE_HOME = "homes/create"
+    ADD_SOLAR = "homes/solar/create"
+    UPDATE_SOLAR = "homes/update"
+    LIST_HOMES = "homes/list"
+    PRICE_SIGNAL = "price_signal"
+    RECONCILE = "reconcile"
+    RESOLVE_HOME_ID = "resolve_with_home_id"
+    SAFE_TO_RETRY = "mark_safe_to_retry"
+    INTERRUPTED = "interrupted"
+
+
+class Outcome(StrEnum):
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    CLAIMED = "claimed"
+    ADOPTED = "adopted"
+    NOT_FOUND = "not_found"
+    # No match yet, but the create was sent too recently for that to prove anything.
+    TOO_SOON = "too_soon"
+    NOT_RECORDED = "not_recorded"
+    SEVERAL = "several"
+    RECORDED = "recorded"
+    # Recorded while homes/list could not be fetched: support vouched for the id themselves.
+    RECORDED_WITHOUT_LIST = "recorded_without_list"
+    SKIPPED = "skipped"
+
+
+def event(
+    action: Action,
+    outcome: Outcome,
+    detail: str = "",
+    *,
+    by: AbstractBaseUser | AnonymousUser | None = None,
+) -> Event:
+    """One entry, not yet saved: `record` or a status move writes it. `detail` must already be
+    safe to show."""
+    return Event(action=action, outcome=outcome, detail=detail, by=person(by))
+
+
+def failure(
+    action: Action, error: WattShiftError, *, by: AbstractBaseUser | AnonymousUser | None = None
+) -> Event:
+    """A failed upstream call: failed when nothing changed upstream, else unknown."""
+    outcome = Outcome.FAILED if error.outcome_known else Outcome.UNKNOWN
+    return event(action, outcome, error_detail(error), by=by)
+
+
+def record(onboarding: Onboarding, *events: Event) -> None:
+    """Write entries to the history in one insert."""
+    for entry in events:
+        entry.onboarding = onboarding
+    Event.objects.bulk_create(events)
+
+
+def error_detail(error: WattShiftError) -> str:
+    """The class, HTTP status and safe message of an upstream failure."""
+    status = f" HTTP {error.status}" if error.status else ""
+    return f"{type(error).__name__}{status}: {error.message}"
+
+
+def person(by: AbstractBaseUser | AnonymousUser | None) -> AbstractBaseUser | None:
+    """Who to record: a signed-in person, or nobody (the app itself)."""
+    return by if isinstance(by, AbstractBaseUser) and by.is_authenticated else None

@@ -1,0 +1,152 @@
+"""Finding out from homes/list whether a create with an unknown outcome made the home."""
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
+
+from onboarding.wattshift.errors import WattShiftError
+from onboarding.wizard import selectors
+from onboarding.wizard.models import Onboarding
+from onboarding.wizard.services import history
+from onboarding.wizard.services.history import Action, Outcome
+from onboarding.wizard.services.status import move
+from onboarding.wizard.services.submission import finish_after_create
+
+Status = Onboarding.Status
+
+
+def reconcile_grace() -> timedelta:
+    """How long after sending a create an empty search proves the home was not created."""
+    seconds = settings.WS_RECONCILE_GRACE_SECONDS
+    if seconds is None:
+        seconds = 2 * float(settings.WS_API_TIMEOUT)
+    return timedelta(seconds=float(seconds))
+
+
+def reconcile_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser | None) -> Onboarding:
+    """Exactly one matching home not yet claimed by another onboarding: adopt its id and carry
+    on with solar. None, in a list requested at least reconcile_grace() after the create was
+    sent: back to draft, safe to retry; in an earlier list the upstream may still be creating
+    it, so it keeps needing attention. Several, or the list failing: it keeps needing
+    attention until support resolves it.
+    """
+    if onboarding.status != Status.NEEDS_ATTENTION:
+        return onboarding
+    try:
+        search = selectors.find_homes(onboarding=onboarding)
+    except WattShiftError as error:
+        history.record(
+            onboarding,
+            history.failure(Action.LIST_HOMES, error, by=by),
+            history.event(
+                Action.RECONCILE,
+                Outcome.SKIPPED,
+                _("Could not check WattShift's list of homes; support will resolve it."),
+                by=by,
+            ),
+        )
+        return onboarding
+    listed = history.event(
+        Action.LIST_HOMES,
+        Outcome.SUCCEEDED,
+        _("%(count)d homes listed.") % {"count": len(search.homes)},
+        by=by,
+    )
+
+    candidates = search.candidates
+    if len(candidates) == 1:
+        home_id = candidates[0].id
+        if move(
+            onboarding,
+            expected=[Status.NEEDS_ATTENTION],
+            to=Status.SUBMITTING,
+            without_home_id=True,
+            home_id=home_id,
+            events=[
+                listed,
+                history.event(
+                    Action.RECONCILE,
+                    Outcome.ADOPTED,
+                    _("Exactly one matching home found: %(id)s.") % {"id": home_id},
+                    by=by,
+                ),
+            ],
+        ):
+            finish_after_create(onboarding=onboarding, by=by)
+        else:
+            history.record(onboarding, listed)
+            onboarding.refresh_from_db()
+        return onboarding
+    if not candidates:
+        waited = search.requested_at - _create_sent_at(onboarding)
+        if waited < reconcile_grace():
+            if not move(
+                onboarding,
+                expected=[Status.NEEDS_ATTENTION],
+                to=Status.NEEDS_ATTENTION,
+                last_error=_("WattShift may still be creating this home. Check again in a minute."),
+                events=[
+                    listed,
+                    history.event(
+                        Action.RECONCILE,
+                        Outcome.TOO_SOON,
+                        _(
+                            "No matching home yet, but the list was fetched only %(seconds)d "
+                            "seconds after the create was sent: WattShift may still be creating "
+                            "it."
+                        )
+                        % {"seconds": max(0, int(waited.total_seconds()))},
+                        by=by,
+                    ),
+                ],
+            ):
+                history.record(onboarding, listed)
+            return onboarding
+        if not move(
+            onboarding,
+            expected=[Status.NEEDS_ATTENTION],
+            to=Status.DRAFT,
+            last_error=_(
+                "WattShift has no home with this name, ZIP code and rate plan, so it was not "
+                "created. It is safe to try again."
+            ),
+            events=[
+                listed,
+                history.event(
+                    Action.RECONCILE,
+                    Outcome.NOT_FOUND,
+                    _("No matching home: safe to retry."),
+                    by=by,
+                ),
+            ],
+        ):
+            history.record(onboarding, listed)
+            onboarding.refresh_from_db()
+        return onboarding
+    history.record(
+        onboarding,
+        listed,
+        history.event(
+            Action.RECONCILE,
+            Outcome.SEVERAL,
+            _("Several matching homes: %(ids)s. Support must choose.")
+            % {"ids": ", ".join(home.id for home in candidates)},
+            by=by,
+        ),
+    )
+    return onboarding
+
+
+def _create_sent_at(onboarding: Onboarding) -> datetime:
+    """The latest moment the create with an unknown outcome can have been sent: its answer
+    (or timeout) is recorded after sending, the claim just before."""
+    last_create = (
+        onboarding.events.filter(action=Action.CREATE_HOME)
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    moments = [moment for moment in (onboarding.submitted_at, last_create) if moment]
+    return max(moments) if moments else onboarding.updated_at

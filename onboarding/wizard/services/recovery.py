@@ -1,0 +1,55 @@
+"""Releasing a submission whose worker died: it would otherwise hold the row forever."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from onboarding.wizard.models import Onboarding
+from onboarding.wizard.services import history
+from onboarding.wizard.services.history import Action, Outcome
+from onboarding.wizard.services.status import move
+
+Status = Onboarding.Status
+
+
+def stale_after() -> timedelta:
+    """How long a submission may hold the row: a create and a solar call, with margin."""
+    return timedelta(seconds=4 * settings.WS_API_TIMEOUT + 60)
+
+
+def release_if_stale(*, onboarding: Onboarding) -> Onboarding:
+    """After a while, release a submission whose worker died: without a home id the create's
+    outcome is unknown, with one only solar is left to do. Reads and writes only the database,
+    so any page may call it; it looks at the instance as loaded, and writes only if nothing has
+    touched the row since (a late answer wins over recovery)."""
+    if onboarding.status != Status.SUBMITTING:
+        return onboarding
+    if onboarding.updated_at > timezone.now() - stale_after():
+        return onboarding
+    interrupted = history.event(
+        Action.INTERRUPTED, Outcome.UNKNOWN, _("The submission stopped without an answer.")
+    )
+    if onboarding.home_id:
+        move(
+            onboarding,
+            expected=[Status.SUBMITTING],
+            to=Status.HOME_CREATED,
+            unchanged_since=onboarding.updated_at,
+            last_error=_("Adding solar was interrupted. It is safe to try again."),
+            events=[interrupted],
+        )
+    else:
+        move(
+            onboarding,
+            expected=[Status.SUBMITTING],
+            to=Status.NEEDS_ATTENTION,
+            unchanged_since=onboarding.updated_at,
+            last_error=_(
+                "Creating the home was interrupted. WattShift may or may not have created it, "
+                "so it will not be sent again automatically."
+            ),
+            events=[interrupted],
+        )
+    return onboarding
