@@ -5,7 +5,7 @@ The template draws the SVG from these numbers, so the page needs no JavaScript a
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -88,6 +88,8 @@ def price_chart(signal: PriceSignal, *, tz: tzinfo) -> PriceChart | None:
     if not signal.prices:
         return None
     start = signal.start if timezone.is_aware(signal.start) else timezone.make_aware(signal.start)
+    # Step in UTC: adding minutes to a zoned time moves the wall clock, not real time, at DST.
+    start = start.astimezone(UTC)
     intervals = tuple(
         PriceInterval(
             start=timezone.localtime(start + index * signal.interval, tz),
@@ -193,18 +195,18 @@ def _peak_run(intervals: tuple[PriceInterval, ...]) -> tuple[int, int] | None:
 
 
 def _hourly(intervals: tuple[PriceInterval, ...]) -> tuple[PriceInterval, ...]:
-    hours: dict[datetime, list[PriceInterval]] = {}
+    # Keyed with the UTC offset too: the two 1 AM hours of a fall-back night compare equal.
+    hours: dict[tuple[datetime, timedelta | None], list[PriceInterval]] = {}
     for interval in intervals:
-        hours.setdefault(interval.start.replace(minute=0, second=0, microsecond=0), []).append(
-            interval
-        )
+        hour = interval.start.replace(minute=0, second=0, microsecond=0)
+        hours.setdefault((hour, interval.start.utcoffset()), []).append(interval)
     return tuple(
         PriceInterval(
-            start=hour,
-            end=members[-1].end if members[-1].end > hour else hour + timedelta(hours=1),
+            start=members[0].start.replace(minute=0, second=0, microsecond=0),
+            end=members[-1].end,
             price=sum((m.price for m in members), Decimal(0)) / len(members),
         )
-        for hour, members in hours.items()
+        for members in hours.values()
     )
 
 

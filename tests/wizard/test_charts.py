@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from onboarding.wattshift.types import PriceSignal
-from onboarding.wizard.charts import home_timezone, peak_window, price_chart
+from onboarding.wizard.charts import PriceInterval, home_timezone, peak_window, price_chart
 
 
 def _signal(prices: list[str], start: datetime | None = None) -> PriceSignal:
@@ -68,3 +68,28 @@ def test_the_chart_is_drawn_near_a_phone_width_with_fewer_time_labels_there() ->
     assert major == ["12 AM", "6 AM", "12 PM", "6 PM"]
     assert minor == ["3 AM", "9 AM", "3 PM", "9 PM"]
     assert ".chart__label--minor { display: none; }" in css
+
+
+def test_intervals_are_real_quarter_hours_across_a_daylight_saving_change() -> None:
+    pacific = ZoneInfo("America/Los_Angeles")
+    # 6 PM on the Saturday before the clocks go back: the next 24 hours end at 5 PM local.
+    chart = price_chart(
+        _signal(["0.3"] * 96, start=datetime(2025, 11, 1, 18, tzinfo=pacific)), tz=pacific
+    )
+
+    assert chart is not None
+    assert {_duration(i) for i in chart.intervals} == {timedelta(minutes=15)}
+    assert chart.end == datetime(2025, 11, 2, 17, tzinfo=pacific)
+    # The table has an hour per hour, the repeated 1 AM twice: 24 rows for 24 hours.
+    assert len(chart.hourly) == 24
+    assert [hour.start.strftime("%-I %p %Z") for hour in chart.hourly[6:9]] == [
+        "12 AM PDT",
+        "1 AM PDT",
+        "1 AM PST",
+    ]
+    assert {_duration(hour) for hour in chart.hourly} == {timedelta(hours=1)}
+
+
+def _duration(interval: PriceInterval) -> timedelta:
+    # Subtracting two times of one zone gives wall-clock time: compare in UTC.
+    return interval.end.astimezone(UTC) - interval.start.astimezone(UTC)
