@@ -1,6 +1,7 @@
 """The price chart's geometry (onboarding/wizard/charts.py): a price signal in, coordinates out."""
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ import pytest
 from django.conf import settings
 
 from onboarding.wattshift.types import PriceSignal
+from onboarding.wizard.chart_text import ChartText, describe_chart, period_text
 from onboarding.wizard.charts import (
     GLYPH_WIDTH,
     LEFT,
@@ -131,52 +133,91 @@ def _pacific(month: int, day: int, hour: int) -> datetime:
     return datetime(2025, month, day, hour, tzinfo=PACIFIC)
 
 
-# (window start, each peak's first and last quarter-hour index + 1, and its local times)
+LOWEST_AFTER_9_PM = "$0.420 per kWh, 9:00 PM today – 4:00 PM tomorrow"
+
+
+@dataclass(frozen=True)
+class Expected:
+    start: datetime  # of the window
+    bands: list[tuple[int, int]]  # each peak's first quarter-hour and the one after its last
+    peaks: list[tuple[datetime, datetime]]
+    peak_text: str
+    lowest_text: str
+
+
 TIMES_OF_DAY = {
-    "3 AM": (_pacific(6, 2, 3), [(52, 72, _pacific(6, 2, 16), _pacific(6, 2, 21))]),
-    "noon": (_pacific(6, 2, 12), [(16, 36, _pacific(6, 2, 16), _pacific(6, 2, 21))]),
-    "6 PM": (
-        _pacific(6, 2, 18),
-        [
-            (0, 12, _pacific(6, 2, 18), _pacific(6, 2, 21)),
-            (88, 96, _pacific(6, 3, 16), _pacific(6, 3, 18)),
-        ],
+    "3 AM": Expected(
+        _pacific(6, 2, 3),
+        [(52, 72)],
+        [(_pacific(6, 2, 16), _pacific(6, 2, 21))],
+        "4:00 PM – 9:00 PM today",
+        "$0.420 per kWh, 3:00 AM – 4:00 PM today and 9:00 PM today – 3:00 AM tomorrow",
     ),
-    "11 PM": (_pacific(6, 2, 23), [(68, 88, _pacific(6, 3, 16), _pacific(6, 3, 21))]),
+    "noon": Expected(
+        _pacific(6, 2, 12),
+        [(16, 36)],
+        [(_pacific(6, 2, 16), _pacific(6, 2, 21))],
+        "4:00 PM – 9:00 PM today",
+        "$0.420 per kWh, 12:00 PM – 4:00 PM today and 9:00 PM today – 12:00 PM tomorrow",
+    ),
+    "6 PM": Expected(
+        _pacific(6, 2, 18),
+        [(0, 12), (88, 96)],
+        [(_pacific(6, 2, 18), _pacific(6, 2, 21)), (_pacific(6, 3, 16), _pacific(6, 3, 18))],
+        "6:00 PM – 9:00 PM today and 4:00 PM – 6:00 PM tomorrow",
+        LOWEST_AFTER_9_PM,
+    ),
+    "11 PM": Expected(
+        _pacific(6, 2, 23),
+        [(68, 88)],
+        [(_pacific(6, 3, 16), _pacific(6, 3, 21))],
+        "4:00 PM – 9:00 PM tomorrow",
+        "$0.420 per kWh, 11:00 PM today – 4:00 PM tomorrow and 9:00 PM – 11:00 PM tomorrow",
+    ),
     # 24 real hours from 6 PM on the Saturday before the clocks go back end at 5 PM local...
-    "6 PM before fall-back": (
+    "6 PM before fall-back": Expected(
         _pacific(11, 1, 18),
-        [
-            (0, 12, _pacific(11, 1, 18), _pacific(11, 1, 21)),
-            (92, 96, _pacific(11, 2, 16), _pacific(11, 2, 17)),
-        ],
+        [(0, 12), (92, 96)],
+        [(_pacific(11, 1, 18), _pacific(11, 1, 21)), (_pacific(11, 2, 16), _pacific(11, 2, 17))],
+        "6:00 PM – 9:00 PM today and 4:00 PM – 5:00 PM tomorrow",
+        LOWEST_AFTER_9_PM,
     ),
     # ...and before they go forward, at 7 PM.
-    "6 PM before spring-forward": (
+    "6 PM before spring-forward": Expected(
         _pacific(3, 8, 18),
-        [
-            (0, 12, _pacific(3, 8, 18), _pacific(3, 8, 21)),
-            (84, 96, _pacific(3, 9, 16), _pacific(3, 9, 19)),
-        ],
+        [(0, 12), (84, 96)],
+        [(_pacific(3, 8, 18), _pacific(3, 8, 21)), (_pacific(3, 9, 16), _pacific(3, 9, 19))],
+        "6:00 PM – 9:00 PM today and 4:00 PM – 7:00 PM tomorrow",
+        LOWEST_AFTER_9_PM,
     ),
 }
 
 
 @pytest.mark.parametrize("when", TIMES_OF_DAY)
-def test_every_peak_in_the_window_is_shaded_at_any_time_of_day(when: str) -> None:
-    start, expected = TIMES_OF_DAY[when]
+def test_every_peak_in_the_window_is_shaded_and_listed_at_any_time_of_day(when: str) -> None:
+    expected = TIMES_OF_DAY[when]
 
-    chart = price_chart(_time_of_use(start), tz=PACIFIC)
+    chart = price_chart(_time_of_use(expected.start), tz=PACIFIC)
 
     assert chart is not None
-    assert [(peak.start, peak.end) for peak in chart.peaks] == [(s, e) for _, _, s, e in expected]
+    assert [(peak.start, peak.end) for peak in chart.peaks] == expected.peaks
     assert {peak.price for peak in chart.peaks} == {Decimal("0.52")}
     assert chart.peak == chart.peaks[0]
-    assert len(chart.peak_bands) == len(expected)
-    for band, (first, last, _, _) in zip(chart.peak_bands, expected, strict=True):
+    assert len(chart.peak_bands) == len(expected.bands)
+    for band, (first, after) in zip(chart.peak_bands, expected.bands, strict=True):
         assert band.x == pytest.approx(LEFT + PLOT_WIDTH * first / 96, abs=0.1)
-        assert band.width == pytest.approx(PLOT_WIDTH * (last - first) / 96, abs=0.1)
+        assert band.width == pytest.approx(PLOT_WIDTH * (after - first) / 96, abs=0.1)
         assert band.label == "Peak"
+    text = describe_chart(chart)
+    highest = "in the peak window" if len(expected.peaks) == 1 else "in each peak window"
+    assert _rows(text) == [
+        ("Lowest price", expected.lowest_text),
+        ("Highest price", f"$0.520 per kWh, {highest}"),
+        ("Peak window", expected.peak_text),
+    ]
+    assert text.description == (
+        f"Prices range from $0.420 to $0.520 per kWh. Shaded peak window: {expected.peak_text}."
+    )
 
 
 def test_peak_labels_stay_inside_the_chart_and_apart() -> None:
@@ -187,8 +228,8 @@ def test_peak_labels_stay_inside_the_chart_and_apart() -> None:
     first, last = chart.peak_bands
     assert (first.label_anchor, first.label_x) == ("start", LEFT)
     assert (last.label_anchor, last.label_x) == ("end", WIDTH - RIGHT)
-    for when in TIMES_OF_DAY:
-        chart = price_chart(_time_of_use(TIMES_OF_DAY[when][0]), tz=PACIFIC)
+    for when, expected in TIMES_OF_DAY.items():
+        chart = price_chart(_time_of_use(expected.start), tz=PACIFIC)
         assert chart is not None
         for band in chart.peak_bands:
             left, right = _label_extent(band)
@@ -208,3 +249,74 @@ def _label_extent(band: Band) -> tuple[float, float]:
         "end": band.label_x - length,
     }
     return starts[band.label_anchor], starts[band.label_anchor] + length
+
+
+def test_the_cheapest_night_hours_are_the_lowest_window() -> None:
+    chart = price_chart(_time_of_use(_pacific(6, 2, 18), night="0.12", peak="0.67"), tz=PACIFIC)
+    assert chart is not None
+
+    assert _rows(describe_chart(chart))[0] == (
+        "Lowest price",
+        "$0.120 per kWh, 12:00 AM – 6:00 AM tomorrow",
+    )
+
+
+def test_a_period_says_its_day_and_the_day_it_ends_if_another() -> None:
+    first_day = _pacific(6, 2, 18).date()
+
+    def period(start: datetime, end: datetime) -> str:
+        return period_text(PriceInterval(start, end, Decimal("0.3")), first_day)
+
+    assert period(_pacific(6, 2, 18), _pacific(6, 2, 21)) == "6:00 PM – 9:00 PM today"
+    assert period(_pacific(6, 2, 22), _pacific(6, 3, 1)) == "10:00 PM today – 1:00 AM tomorrow"
+    assert period(_pacific(6, 2, 21), _pacific(6, 3, 0)) == "9:00 PM today – 12:00 AM tomorrow"
+    assert period(_pacific(6, 4, 4), _pacific(6, 4, 6)) == "4:00 AM – 6:00 AM on Wed 4 Jun"
+
+
+def test_a_peak_past_midnight_is_listed_across_the_two_days() -> None:
+    # In UTC for once: 10 PM to 1 AM.
+    chart = price_chart(
+        _signal(
+            ["0.3"] * 16 + ["0.6"] * 12 + ["0.3"] * 68, start=datetime(2025, 6, 2, 18, tzinfo=UTC)
+        ),
+        tz=UTC,
+    )
+    assert chart is not None
+
+    assert _rows(describe_chart(chart))[2] == ("Peak window", "10:00 PM today – 1:00 AM tomorrow")
+
+
+def test_peaks_of_mixed_prices_give_the_highest_times_and_the_peak_average() -> None:
+    chart = price_chart(
+        _signal(["0.10"] * 8 + ["0.40"] * 4 + ["0.20"] * 8 + ["0.50", "0.49"] * 3 + ["0.1"] * 2),
+        tz=PACIFIC,
+    )
+    assert chart is not None
+
+    assert _rows(describe_chart(chart)) == [
+        ("Lowest price", "$0.100 per kWh, 12:00 AM – 2:00 AM today and 6:30 AM – 7:00 AM today"),
+        (
+            "Highest price",
+            "$0.500 per kWh, 5:00 AM – 5:15 AM today, 5:30 AM – 5:45 AM today"
+            " and 6:00 AM – 6:15 AM today",
+        ),
+        ("Peak window", "5:00 AM – 6:30 AM today, about $0.495 per kWh"),
+    ]
+
+
+def test_a_flat_price_is_said_once_and_nothing_is_shaded() -> None:
+    chart = price_chart(_signal(["0.25"] * 96, start=_pacific(6, 2, 18)), tz=PACIFIC)
+    assert chart is not None
+
+    text = describe_chart(chart)
+
+    assert chart.flat
+    assert chart.peaks == ()
+    assert chart.peak is None
+    assert chart.peak_bands == ()
+    assert _rows(text) == [("Price", "The same price all day: $0.250 per kWh")]
+    assert text.description == "The same price all day: $0.250 per kWh"
+
+
+def _rows(text: ChartText) -> list[tuple[str, str]]:
+    return [(row.key, row.value) for row in text.rows]

@@ -83,6 +83,58 @@ def test_the_chart_summary_gives_lowest_highest_and_peak_window_in_local_time(
     assert "America/Los_Angeles" in page
 
 
+def test_the_chart_summary_says_each_peak_and_lowest_period_with_its_day(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    add_price_signal(wattshift_api)
+
+    page = installer_client.get(home_url(created)).content.decode()
+
+    assert _row("Lowest price", "$0.210 per kWh, 12:00 AM – 4:00 PM today") in page
+    assert _row("Highest price", "$0.480 per kWh, in the peak window") in page
+    assert _row("Peak window", "4:00 PM – 9:00 PM today") in page
+    assert page.count('<rect class="chart__peak"') == 1
+
+
+def test_in_the_evening_tonight_and_tomorrows_peaks_are_both_shown(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    # From 6 PM in California: the rest of tonight's peak, then tomorrow's up to 6 PM.
+    prices = [0.48] * 12 + [0.21] * 76 + [0.48] * 8
+    wattshift_api.add(
+        responses.POST,
+        PRICE_SIGNAL,
+        json={"startTime": "2025-06-03T01:00:00Z", "priceSignal": prices},
+    )
+
+    page = installer_client.get(home_url(created)).content.decode()
+
+    peaks = "6:00 PM – 9:00 PM today and 4:00 PM – 6:00 PM tomorrow"
+    assert _row("Peak window", peaks) in page
+    assert _row("Lowest price", "$0.210 per kWh, 9:00 PM today – 4:00 PM tomorrow") in page
+    assert _row("Highest price", "$0.480 per kWh, in each peak window") in page
+    assert f"Shaded peak window: {peaks}.</desc>" in page
+    assert page.count('<rect class="chart__peak"') == 2
+
+
+def test_a_flat_price_is_one_row_and_nothing_is_shaded(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(
+        responses.POST,
+        PRICE_SIGNAL,
+        json={"startTime": "2025-06-03T01:00:00Z", "priceSignal": [0.25] * 96},
+    )
+
+    page = installer_client.get(home_url(created)).content.decode()
+
+    assert _row("Price", "The same price all day: $0.250 per kWh") in page
+    assert "The same price all day: $0.250 per kWh</desc>" in page
+    assert "Lowest price" not in page
+    assert "Peak window" not in page
+    assert "chart__peak" not in page
+
+
 def test_the_copy_button_is_progressive_enhancement_and_no_inline_script(
     installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
