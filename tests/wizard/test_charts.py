@@ -320,3 +320,78 @@ def test_a_flat_price_is_said_once_and_nothing_is_shaded() -> None:
 
 def _rows(text: ChartText) -> list[tuple[str, str]]:
     return [(row.key, row.value) for row in text.rows]
+
+
+# What the chart is drawn with, on the white page, and which of them meet ------------------------
+
+CHART_COLOURS = {
+    "background": ("body", "background"),
+    "line": (".chart__line", "stroke"),
+    "area": (".chart__area", "fill"),
+    "peak": (".chart__hatch line", "stroke"),
+}
+# Each pair that touches on the chart; WCAG 2.1 asks 3:1 of graphics a reader needs (1.4.11).
+TOUCHING = [
+    ("line", "background"),
+    ("line", "area"),
+    ("line", "peak"),
+    ("peak", "background"),
+    ("peak", "area"),
+]
+
+
+def test_the_line_and_the_peak_shading_meet_non_text_contrast() -> None:
+    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
+    colours = {name: _declared(css, *where) for name, where in CHART_COLOURS.items()}
+
+    ratios = {(near, far): _contrast(colours[near], colours[far]) for near, far in TOUCHING}
+
+    assert {pair: round(ratio, 2) for pair, ratio in ratios.items() if ratio < 3} == {}
+    for (near, far), ratio in ratios.items():
+        # The comment beside the colours says the same.
+        assert f"{near} on {far} {ratio:.1f}:1" in css
+    # The peak's outline is its hatching's colour, and no fill hides the pattern the rect uses.
+    assert _declared(css, ".chart__peak", "stroke") == colours["peak"]
+    assert "fill" not in _rules(css)[".chart__peak"]
+
+
+def _rules(css: str) -> dict[str, dict[str, str]]:
+    """Each selector's declarations, later ones winning, media queries ignored."""
+    rules: dict[str, dict[str, str]] = {}
+    for selectors, body in re.findall(
+        r"([^{}]+)\{([^{}]*)\}", re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    ):
+        declarations = dict(
+            (name.strip(), value.strip())
+            for name, _, value in (item.partition(":") for item in body.split(";"))
+            if value.strip()
+        )
+        for selector in selectors.split(","):
+            rules.setdefault(selector.strip(), {}).update(declarations)
+    return rules
+
+
+def _declared(css: str, selector: str, prop: str) -> str:
+    """A colour as #rrggbb, custom properties (var(--name)) resolved from :root."""
+    rules = _rules(css)
+    value = rules[selector][prop]
+    if found := re.fullmatch(r"var\((--[\w-]+)\)", value):
+        value = rules[":root"][found.group(1)]
+    assert re.fullmatch(r"#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}", value), f"{selector} {prop}: {value}"
+    if len(value) == 4:
+        value = "#" + "".join(digit * 2 for digit in value[1:])
+    return value.lower()
+
+
+def _contrast(first: str, second: str) -> float:
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2.1 relative luminance of an sRGB colour."""
+    channels = [int(colour[index : index + 2], 16) / 255 for index in (1, 3, 5)]
+    red, green, blue = (
+        c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
+    )
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue

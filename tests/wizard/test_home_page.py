@@ -115,6 +115,12 @@ def test_in_the_evening_tonight_and_tomorrows_peaks_are_both_shown(
     assert _row("Highest price", "$0.480 per kWh, in each peak window") in page
     assert f"Shaded peak window: {peaks}.</desc>" in page
     assert page.count('<rect class="chart__peak"') == 2
+    # Told apart without colour: hatched, and each marked "Peak" above its band.
+    assert page.count('fill="url(#chart-peak-hatch)"') == 2
+    assert '<pattern id="chart-peak-hatch"' in page
+    assert page.count('class="chart__label chart__label--peak"') == 2
+    assert page.count(">Peak</text>") == 2
+    assert "The peak window is hatched and marked “Peak”." in page
 
 
 def test_a_flat_price_is_one_row_and_nothing_is_shaded(
@@ -133,6 +139,8 @@ def test_a_flat_price_is_one_row_and_nothing_is_shaded(
     assert "Lowest price" not in page
     assert "Peak window" not in page
     assert "chart__peak" not in page
+    assert "chart-peak-hatch" not in page
+    assert "hatched" not in page
 
 
 def test_the_copy_button_is_progressive_enhancement_and_no_inline_script(
