@@ -4,22 +4,29 @@ The template draws the SVG from these numbers, so the page needs no JavaScript a
 """
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import zipcodes
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext_lazy
 
 from onboarding.wattshift.types import PriceSignal
 
 # Close to a phone's width, so labels are drawn near 1:1 there; CSS sets their size per width.
 WIDTH = 480
-HEIGHT = 250
-LEFT, RIGHT, TOP, BOTTOM = 70, 20, 16, 36
+HEIGHT = 264
+# The top margin holds a "Peak" label above each shaded period.
+LEFT, RIGHT, TOP, BOTTOM = 70, 20, 30, 36
 # Prices within this share of the day's range from the top count as "peak".
 PEAK_SHARE = Decimal("0.1")
+# The largest label size (phones, see .chart__label in app.css) and a glyph's usual width in it.
+LABEL_SIZE = 18
+GLYPH_WIDTH = 0.6 * LABEL_SIZE
+PEAK_LABEL = gettext_lazy("Peak")
 
 
 @dataclass(frozen=True)
@@ -37,16 +44,27 @@ class Tick:
 
 
 @dataclass(frozen=True)
+class Band:
+    """One peak period's shaded rect, and where its label goes so it stays inside the chart."""
+
+    x: float
+    width: float
+    label: str  # "" where it would run into the previous band's label
+    label_x: float
+    label_anchor: str  # SVG text-anchor: start, middle or end
+
+
+@dataclass(frozen=True)
 class PriceChart:
     intervals: tuple[PriceInterval, ...]
-    lowest: PriceInterval
-    highest: PriceInterval
-    peak: PriceInterval | None  # the window as one interval with its average price; None if flat
+    # Each run of equal prices or of peak prices, as one interval with its average price.
+    lowest_periods: tuple[PriceInterval, ...]
+    highest_periods: tuple[PriceInterval, ...]
+    peaks: tuple[PriceInterval, ...]  # empty when the price is flat: there is no peak to avoid
+    peak_bands: tuple[Band, ...]  # one per peak, in the same order
     hourly: tuple[PriceInterval, ...]  # average per hour, for the table alternative
     line_path: str
     area_path: str
-    peak_x: float
-    peak_width: float
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
     width: int = WIDTH
@@ -68,6 +86,23 @@ class PriceChart:
     def end(self) -> datetime:
         return self.intervals[-1].end
 
+    @property
+    def lowest(self) -> PriceInterval:
+        return self.lowest_periods[0]
+
+    @property
+    def highest(self) -> PriceInterval:
+        return self.highest_periods[0]
+
+    @property
+    def peak(self) -> PriceInterval | None:
+        """The first peak, for callers that show one."""
+        return self.peaks[0] if self.peaks else None
+
+    @property
+    def flat(self) -> bool:
+        return self.lowest.price == self.highest.price
+
 
 def home_timezone(zipcode: str) -> tzinfo:
     """The home's time zone from its ZIP code (offline list); the site's zone if unknown."""
@@ -88,6 +123,8 @@ def price_chart(signal: PriceSignal, *, tz: tzinfo) -> PriceChart | None:
     if not signal.prices:
         return None
     start = signal.start if timezone.is_aware(signal.start) else timezone.make_aware(signal.start)
+    # Step in UTC: adding minutes to a zoned time moves the wall clock, not real time, at DST.
+    start = start.astimezone(UTC)
     intervals = tuple(
         PriceInterval(
             start=timezone.localtime(start + index * signal.interval, tz),
@@ -96,12 +133,11 @@ def price_chart(signal: PriceSignal, *, tz: tzinfo) -> PriceChart | None:
         )
         for index, price in enumerate(signal.prices)
     )
-    lowest = min(intervals, key=lambda interval: interval.price)
-    highest = max(intervals, key=lambda interval: interval.price)
-    peak = peak_window(intervals)
-    run = _peak_run(intervals)
+    low = min(interval.price for interval in intervals)
+    high = max(interval.price for interval in intervals)
+    peak_runs = _peak_runs(intervals)
 
-    bottom_price, top_price, step = _price_scale(lowest.price, highest.price)
+    bottom_price, top_price, step = _price_scale(low, high)
     plot_width = WIDTH - LEFT - RIGHT
     plot_height = HEIGHT - TOP - BOTTOM
     count = len(intervals)
@@ -123,11 +159,6 @@ def price_chart(signal: PriceSignal, *, tz: tzinfo) -> PriceChart | None:
     baseline = y(max(bottom_price, 0.0))
     area_path = f"{line_path}V{baseline}H{x(0)}Z"
 
-    peak_x = peak_width = 0.0
-    if run is not None:
-        peak_x = x(run[0])
-        peak_width = round(x(run[1] + 1) - peak_x, 1)
-
     x_ticks = tuple(
         Tick(
             position=x(index),
@@ -147,64 +178,105 @@ def price_chart(signal: PriceSignal, *, tz: tzinfo) -> PriceChart | None:
 
     return PriceChart(
         intervals=intervals,
-        lowest=lowest,
-        highest=highest,
-        peak=peak,
+        lowest_periods=_periods(intervals, _runs(intervals, lambda price: price == low)),
+        highest_periods=_periods(intervals, _runs(intervals, lambda price: price == high)),
+        peaks=_periods(intervals, peak_runs),
+        peak_bands=_bands([(x(first), x(last + 1)) for first, last in peak_runs]),
         hourly=_hourly(intervals),
         line_path=line_path,
         area_path=area_path,
-        peak_x=peak_x,
-        peak_width=peak_width,
         x_ticks=x_ticks,
         y_ticks=tuple(y_ticks),
     )
 
 
 def peak_window(intervals: tuple[PriceInterval, ...]) -> PriceInterval | None:
-    """The contiguous run of the highest prices, as one interval with its average price."""
-    run = _peak_run(intervals)
-    if run is None:
-        return None
-    members = intervals[run[0] : run[1] + 1]
-    average = sum((i.price for i in members), Decimal(0)) / len(members)
-    return PriceInterval(start=members[0].start, end=members[-1].end, price=average)
+    """The first run of peak prices with its average price; None when prices are flat."""
+    return next(iter(_periods(intervals, _peak_runs(intervals))), None)
 
 
-def _peak_run(intervals: tuple[PriceInterval, ...]) -> tuple[int, int] | None:
-    """First and last index of every interval within PEAK_SHARE of the day's range from the
-    top, around the highest price (the longest such run if several reach it, then the
-    earliest). None when prices are flat: there is no peak to avoid."""
+def _peak_runs(intervals: tuple[PriceInterval, ...]) -> list[tuple[int, int]]:
+    """First and last index of each run of intervals within PEAK_SHARE of the day's range from
+    the top; none when prices are flat, as there is no peak to avoid."""
     prices = [interval.price for interval in intervals]
     high, low = max(prices), min(prices)
     if high == low:
-        return None
+        return []
     threshold = high - (high - low) * PEAK_SHARE
+    return _runs(intervals, lambda price: price >= threshold)
+
+
+def _runs(
+    intervals: tuple[PriceInterval, ...], keep: Callable[[Decimal], bool]
+) -> list[tuple[int, int]]:
+    """First and last index of each run of consecutive intervals whose price is kept."""
     runs: list[tuple[int, int]] = []
     first: int | None = None
-    for index, price in enumerate([*prices, low - 1]):
-        if price >= threshold and first is None:
+    for index, interval in enumerate(intervals):
+        if keep(interval.price) and first is None:
             first = index
-        elif price < threshold and first is not None:
+        elif not keep(interval.price) and first is not None:
             runs.append((first, index - 1))
             first = None
-    with_top = [run for run in runs if high in prices[run[0] : run[1] + 1]]
-    # max() keeps the first of equally long runs.
-    return max(with_top, key=lambda run: run[1] - run[0])
+    if first is not None:
+        runs.append((first, len(intervals) - 1))
+    return runs
+
+
+def _periods(
+    intervals: tuple[PriceInterval, ...], runs: list[tuple[int, int]]
+) -> tuple[PriceInterval, ...]:
+    periods = []
+    for first, last in runs:
+        members = intervals[first : last + 1]
+        average = sum((m.price for m in members), Decimal(0)) / len(members)
+        periods.append(PriceInterval(start=members[0].start, end=members[-1].end, price=average))
+    return tuple(periods)
+
+
+def _bands(edges: list[tuple[float, float]]) -> tuple[Band, ...]:
+    """A band per (left, right); each label centred above its band, pushed in at the chart's
+    edges, and left off where it would touch the previous one (the hatching still shows)."""
+    label = str(PEAK_LABEL)
+    length = len(label) * GLYPH_WIDTH
+    bands = []
+    previous_end = -math.inf
+    for left, right in edges:
+        centre = (left + right) / 2
+        if centre - length / 2 < LEFT:
+            anchor, at, begins = "start", left, left
+        elif centre + length / 2 > WIDTH - RIGHT / 2:  # room to spare for wider glyphs
+            anchor, at, begins = "end", right, right - length
+        else:
+            anchor, at, begins = "middle", round(centre, 1), centre - length / 2
+        fits = begins >= previous_end + GLYPH_WIDTH
+        if fits:
+            previous_end = begins + length
+        bands.append(
+            Band(
+                x=left,
+                width=round(right - left, 1),
+                label=label if fits else "",
+                label_x=at,
+                label_anchor=anchor,
+            )
+        )
+    return tuple(bands)
 
 
 def _hourly(intervals: tuple[PriceInterval, ...]) -> tuple[PriceInterval, ...]:
-    hours: dict[datetime, list[PriceInterval]] = {}
+    # Keyed with the UTC offset too: the two 1 AM hours of a fall-back night compare equal.
+    hours: dict[tuple[datetime, timedelta | None], list[PriceInterval]] = {}
     for interval in intervals:
-        hours.setdefault(interval.start.replace(minute=0, second=0, microsecond=0), []).append(
-            interval
-        )
+        hour = interval.start.replace(minute=0, second=0, microsecond=0)
+        hours.setdefault((hour, interval.start.utcoffset()), []).append(interval)
     return tuple(
         PriceInterval(
-            start=hour,
-            end=members[-1].end if members[-1].end > hour else hour + timedelta(hours=1),
+            start=members[0].start.replace(minute=0, second=0, microsecond=0),
+            end=members[-1].end,
             price=sum((m.price for m in members), Decimal(0)) / len(members),
         )
-        for hour, members in hours.items()
+        for members in hours.values()
     )
 
 

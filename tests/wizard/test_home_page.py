@@ -1,9 +1,7 @@
 """The home page: confirmation, what was sent, each API step, and the price chart."""
 
 import re
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 import responses
@@ -14,8 +12,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from onboarding.wattshift.types import PriceSignal
-from onboarding.wizard.charts import home_timezone, peak_window, price_chart
 from onboarding.wizard.models import Event, Onboarding
 from onboarding.wizard.services import recovery
 from tests.wizard.submission_fixtures import HOME_ID, add_price_signal, make_onboarding, url
@@ -83,6 +79,66 @@ def test_the_chart_summary_gives_lowest_highest_and_peak_window_in_local_time(
     assert "$0.480 per kWh" in page
     assert "4:00 PM \u2013 9:00 PM" in page  # 95313 is in California: UTC 23:00 is 4 PM PDT
     assert "America/Los_Angeles" in page
+
+
+def test_the_chart_summary_says_each_peak_and_lowest_period_with_its_day(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    add_price_signal(wattshift_api)
+
+    page = installer_client.get(home_url(created)).content.decode()
+
+    assert _row("Lowest price", "$0.210 per kWh, 12:00 AM – 4:00 PM today") in page
+    assert _row("Highest price", "$0.480 per kWh, in the peak window") in page
+    assert _row("Peak window", "4:00 PM – 9:00 PM today") in page
+    assert page.count('<rect class="chart__peak"') == 1
+
+
+def test_in_the_evening_tonight_and_tomorrows_peaks_are_both_shown(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    # From 6 PM in California: the rest of tonight's peak, then tomorrow's up to 6 PM.
+    prices = [0.48] * 12 + [0.21] * 76 + [0.48] * 8
+    wattshift_api.add(
+        responses.POST,
+        PRICE_SIGNAL,
+        json={"startTime": "2025-06-03T01:00:00Z", "priceSignal": prices},
+    )
+
+    page = installer_client.get(home_url(created)).content.decode()
+
+    peaks = "6:00 PM – 9:00 PM today and 4:00 PM – 6:00 PM tomorrow"
+    assert _row("Peak window", peaks) in page
+    assert _row("Lowest price", "$0.210 per kWh, 9:00 PM today – 4:00 PM tomorrow") in page
+    assert _row("Highest price", "$0.480 per kWh, in each peak window") in page
+    assert f"Shaded peak window: {peaks}.</desc>" in page
+    assert page.count('<rect class="chart__peak"') == 2
+    # Told apart without colour: hatched, and each marked "Peak" above its band.
+    assert page.count('fill="url(#chart-peak-hatch)"') == 2
+    assert '<pattern id="chart-peak-hatch"' in page
+    assert page.count('class="chart__label chart__label--peak"') == 2
+    assert page.count(">Peak</text>") == 2
+    assert "The peak window is hatched and marked “Peak”." in page
+
+
+def test_a_flat_price_is_one_row_and_nothing_is_shaded(
+    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(
+        responses.POST,
+        PRICE_SIGNAL,
+        json={"startTime": "2025-06-03T01:00:00Z", "priceSignal": [0.25] * 96},
+    )
+
+    page = installer_client.get(home_url(created)).content.decode()
+
+    assert _row("Price", "The same price all day: $0.250 per kWh") in page
+    assert "The same price all day: $0.250 per kWh</desc>" in page
+    assert "Lowest price" not in page
+    assert "Peak window" not in page
+    assert "chart__peak" not in page
+    assert "chart-peak-hatch" not in page
+    assert "hatched" not in page
 
 
 def test_the_copy_button_is_progressive_enhancement_and_no_inline_script(
@@ -294,55 +350,8 @@ def test_needs_attention_shows_no_chart_and_calls_nothing(
     assert len(wattshift_api.calls) == 0
 
 
-# The chart's geometry ---------------------------------------------------------------------
-
-
 def _older_shape() -> dict[str, object]:
     return {"startTime": "2025-06-02T07:00:00Z", "priceSignal": [0.2] * 48 + [0.3] * 48}
-
-
-def _signal(prices: list[str], start: datetime | None = None) -> PriceSignal:
-    return PriceSignal(
-        start=start or datetime(2025, 6, 2, 7, tzinfo=UTC),
-        interval=timedelta(minutes=15),
-        prices=tuple(Decimal(price) for price in prices),
-    )
-
-
-def test_the_peak_window_is_the_contiguous_run_of_the_highest_prices() -> None:
-    pacific = ZoneInfo("America/Los_Angeles")
-    chart = price_chart(
-        _signal(["0.10"] * 8 + ["0.40"] * 4 + ["0.20"] * 8 + ["0.50", "0.49"] * 3 + ["0.1"] * 2),
-        tz=pacific,
-    )
-
-    assert chart is not None
-    assert chart.lowest.price == Decimal("0.10")
-    assert chart.highest.price == Decimal("0.50")
-    assert chart.peak is not None
-    assert chart.peak.start == datetime(2025, 6, 2, 5, 0, tzinfo=pacific)
-    assert chart.peak.end == datetime(2025, 6, 2, 6, 30, tzinfo=pacific)
-    assert chart.peak.price == Decimal("0.495")
-
-
-def test_flat_prices_have_no_peak_and_no_prices_have_no_chart() -> None:
-    assert peak_window(price_chart(_signal(["0.3"] * 96), tz=UTC).intervals) is None
-    assert price_chart(_signal([]), tz=UTC) is None
-
-
-def test_negative_prices_stay_inside_the_plot() -> None:
-    chart = price_chart(_signal(["-0.05"] * 4 + ["0.25"] * 4), tz=UTC)
-
-    assert chart is not None
-    ys = [float(y) for y in re.findall(r"[,V](-?[\d.]+)", chart.line_path)]
-    assert len(ys) == 2
-    assert all(chart.plot_top <= y <= chart.plot_bottom for y in ys)
-    assert chart.y_ticks[0].label == "-$0.10"
-
-
-def test_the_home_time_zone_comes_from_the_zip_code() -> None:
-    assert str(home_timezone("02139")) == "America/New_York"
-    assert str(home_timezone("95313")) == "America/Los_Angeles"
 
 
 def test_a_plan_without_a_tariff_reference_has_no_such_row(
@@ -361,21 +370,6 @@ def test_a_plan_without_a_tariff_reference_has_no_such_row(
     assert "Tariff reference" not in page
     assert "rateID" not in page
     assert _row("Rate plan id", "66d811ce52c6fe40859130e8") in page
-
-
-def test_the_chart_is_drawn_near_a_phone_width_with_fewer_time_labels_there() -> None:
-    chart = price_chart(_signal(["0.2"] * 48 + ["0.3"] * 48), tz=ZoneInfo("America/Los_Angeles"))
-
-    assert chart is not None
-    # On a 375 px phone the chart is 343 px wide; its labels (18 units there) stay >= 11 px.
-    css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
-    assert ".chart__label { font-size: 18px; }" in css
-    assert 18 * (375 - 32) / chart.width >= 11
-    major = [tick.label for tick in chart.x_ticks if not tick.minor]
-    minor = [tick.label for tick in chart.x_ticks if tick.minor]
-    assert major == ["12 AM", "6 AM", "12 PM", "6 PM"]
-    assert minor == ["3 AM", "9 AM", "3 PM", "9 PM"]
-    assert ".chart__label--minor { display: none; }" in css
 
 
 def test_the_home_id_is_one_selectable_unbroken_reference(

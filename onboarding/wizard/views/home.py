@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from onboarding.accounts.roles import is_support
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import steps
+from onboarding.wizard.chart_text import describe_chart
 from onboarding.wizard.charts import home_timezone, price_chart
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.selectors import get_onboarding_for
@@ -88,7 +89,13 @@ def price_signal_context(onboarding: Onboarding) -> dict[str, object]:
     except WattShiftError as error:
         return {"chart": None, "price_error": error.message}
     tz = home_timezone(onboarding.zipcode)
-    return {"chart": price_chart(signal, tz=tz), "chart_tz": tz, "price_error": ""}
+    chart = price_chart(signal, tz=tz)
+    return {
+        "chart": chart,
+        "chart_text": describe_chart(chart) if chart else None,
+        "chart_tz": tz,
+        "price_error": "",
+    }
 
 
 def after_reconcile(
