@@ -19,7 +19,7 @@ class SearchText(forms.CharField):
     """Search text without control characters: PostgreSQL refuses NUL, and no name has them."""
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return "".join(c for c in text if unicodedata.category(c) != "Cc").strip()
 
 
@@ -103,7 +103,7 @@ class ResolveWithHomeIdForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: object, onboarding: Onboarding, **kwargs: object) -> None:
+    def __init__(self, *args: Any, onboarding: Onboarding, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.onboarding = onboarding
         self.check: selectors.HomeIdCheck | None = None
@@ -119,8 +119,9 @@ class ResolveWithHomeIdForm(forms.Form):
             )
         return home_id
 
-    def clean(self) -> dict[str, object]:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         home_id = cleaned.get("home_id")
         if not home_id:
             return cleaned

@@ -113,6 +113,13 @@ class Onboarding(models.Model):
     def __str__(self) -> str:
         return self.home_name or str(_("Unnamed home"))
 
+    @classmethod
+    def unanswered(cls, name: str) -> object:
+        """What an answer column holds before it is answered: "" or None."""
+        field = cls._meta.get_field(name)
+        assert isinstance(field, models.Field)  # noqa: S101 - answer columns are plain fields
+        return field.get_default()
+
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT

@@ -6,9 +6,10 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from uuid import UUID
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.db.models import CharField, Q, QuerySet, Value
 from django.db.models.functions import Cast, Replace
@@ -28,7 +29,7 @@ PRICE_SIGNAL_CACHE_SECONDS = 300
 LOOKUP_POLL_SECONDS = 0.05
 
 
-def onboardings_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Onboarding]:
+def onboardings_visible_to(user: User | AnonymousUser) -> QuerySet[Onboarding]:
     """Support staff see every onboarding; installers see their own."""
     onboardings = Onboarding.objects.select_related("owner")
     if is_support(user):
@@ -38,7 +39,7 @@ def onboardings_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[O
     return onboardings.filter(owner=user)
 
 
-def get_onboarding_for(user: AbstractBaseUser | AnonymousUser, public_id: object) -> Onboarding:
+def get_onboarding_for(user: User | AnonymousUser, public_id: UUID | str) -> Onboarding:
     """The onboarding if this person may see it; 404 otherwise, so its existence is not leaked."""
     try:
         return onboardings_visible_to(user).get(public_id=public_id)

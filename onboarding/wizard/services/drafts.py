@@ -1,13 +1,13 @@
 """Starting and discarding drafts."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from onboarding.wizard import selectors, steps
 from onboarding.wizard.models import Onboarding
 
 
-def start_onboarding(*, owner: AbstractBaseUser) -> Onboarding:
+def start_onboarding(*, owner: User) -> Onboarding:
     """A new draft, or this person's newest untouched one: a second click, or Start after
     Back, picks that up instead of piling up empty drafts."""
     blank = (

@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard.models import Event, Onboarding
@@ -45,7 +45,7 @@ def event(
     outcome: Outcome,
     detail: str = "",
     *,
-    by: AbstractBaseUser | AnonymousUser | None = None,
+    by: User | AnonymousUser | None = None,
 ) -> Event:
     """One entry, not yet saved: `record` or a status move writes it. `detail` must already be
     safe to show."""
@@ -53,7 +53,7 @@ def event(
 
 
 def failure(
-    action: Action, error: WattShiftError, *, by: AbstractBaseUser | AnonymousUser | None = None
+    action: Action, error: WattShiftError, *, by: User | AnonymousUser | None = None
 ) -> Event:
     """A failed upstream call: failed when nothing changed upstream, else unknown."""
     outcome = Outcome.FAILED if error.outcome_known else Outcome.UNKNOWN
@@ -73,6 +73,6 @@ def error_detail(error: WattShiftError) -> str:
     return f"{type(error).__name__}{status}: {error.message}"
 
 
-def person(by: AbstractBaseUser | AnonymousUser | None) -> AbstractBaseUser | None:
+def person(by: User | AnonymousUser | None) -> User | None:
     """Who to record: a signed-in person, or nobody (the app itself)."""
-    return by if isinstance(by, AbstractBaseUser) and by.is_authenticated else None
+    return by if isinstance(by, User) and by.is_authenticated else None

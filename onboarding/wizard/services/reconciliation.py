@@ -3,7 +3,7 @@
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from onboarding.wattshift.errors import WattShiftError
@@ -25,7 +25,7 @@ def reconcile_grace() -> timedelta:
     return timedelta(seconds=float(seconds))
 
 
-def reconcile_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser | None) -> Onboarding:
+def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboarding:
     """Exactly one matching home not yet claimed by another onboarding: adopt its id and carry
     on with solar. None, in a list requested at least reconcile_grace() after the create was
     sent: back to draft, safe to retry; in an earlier list the upstream may still be creating

@@ -1,6 +1,6 @@
 """Support's decisions on an onboarding whose create had an unknown outcome."""
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils.translation import gettext as _
 
 from onboarding.wizard.models import Onboarding
@@ -21,7 +21,7 @@ def resolve_with_home_id(
     *,
     onboarding: Onboarding,
     home_id: str,
-    by: AbstractBaseUser,
+    by: User,
     check: HomeIdCheck,
     differences_confirmed: bool = False,
     checked_by_hand: bool = False,
@@ -86,7 +86,7 @@ def _resolution_detail(check: HomeIdCheck) -> str:
     ) % {"id": check.home_id}
 
 
-def mark_safe_to_retry(*, onboarding: Onboarding, by: AbstractBaseUser) -> Onboarding:
+def mark_safe_to_retry(*, onboarding: Onboarding, by: User) -> Onboarding:
     """Support checked that the home was not created: the draft may be submitted again."""
     recovery.release_if_stale(onboarding=onboarding)
     if not move(

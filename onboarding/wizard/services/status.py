@@ -65,11 +65,13 @@ def update_returning(onboarding: Onboarding, rows: QuerySet[Onboarding], **value
     the instance. False, with the instance untouched, when no row matched."""
     values.setdefault("updated_at", timezone.now())
     query = rows.query.chain(sql.UpdateQuery)
+    assert isinstance(query, sql.UpdateQuery)  # noqa: S101 - chain() made it one
     query.add_update_values(values)
     statement, params = query.get_compiler(rows.db).as_sql()
     connection = connections[rows.db]
     columns = ", ".join(
-        connection.ops.quote_name(field.column) for field in Onboarding._meta.concrete_fields
+        connection.ops.quote_name(field.column or field.attname)
+        for field in Onboarding._meta.concrete_fields
     )
     found = list(Onboarding.objects.raw(f"{statement} RETURNING {columns}", params))
     if not found:

@@ -8,7 +8,7 @@ Whether a failed call may have changed something upstream is decided by the clie
 (`WattShiftError.outcome_known`); this module branches on that flag, never on error classes.
 """
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,7 +53,7 @@ def home_details(*, onboarding: Onboarding) -> HomeDetails:
     )
 
 
-def submit_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser) -> Onboarding:
+def submit_onboarding(*, onboarding: Onboarding, by: User) -> Onboarding:
     """Create the home (once), then add solar if the home has it.
 
     A draft is claimed and created; a home whose solar failed is claimed and only gets solar.
@@ -120,7 +120,7 @@ def submit_onboarding(*, onboarding: Onboarding, by: AbstractBaseUser) -> Onboar
 
 
 def finish_after_create(
-    *, onboarding: Onboarding, by: AbstractBaseUser | None, solar_sent_before: bool | None = None
+    *, onboarding: Onboarding, by: User | None, solar_sent_before: bool | None = None
 ) -> None:
     """The home exists (home_id is set) and we hold the claim: add solar if needed, finish.
 
@@ -153,7 +153,11 @@ def finish_after_create(
             client.add_solar(home_id=onboarding.home_id, size_kw=size, net_metered=net_metered)
     except Exception as error:
         known = isinstance(error, WattShiftError)
-        message = error.message if known else _("Something went wrong while adding solar.")
+        message = (
+            error.message
+            if isinstance(error, WattShiftError)
+            else _("Something went wrong while adding solar.")
+        )
         move(
             onboarding,
             expected=[Status.SUBMITTING],
@@ -163,7 +167,7 @@ def finish_after_create(
             events_anyway=True,
             events=[
                 history.failure(action, error, by=by)
-                if known
+                if isinstance(error, WattShiftError)
                 else history.event(action, Outcome.FAILED, message, by=by)
             ],
         )
@@ -208,7 +212,7 @@ def needs_attention(
 # Private: the steps of a claimed submission. Each is entered holding the claim (submitting).
 
 
-def _create_home(*, onboarding: Onboarding, by: AbstractBaseUser) -> None:
+def _create_home(*, onboarding: Onboarding, by: User) -> None:
     # Imported here: reconciliation finishes what submission starts, and imports it too.
     from onboarding.wizard.services.reconciliation import reconcile_onboarding
 
@@ -281,7 +285,7 @@ def _record_late_home_id(
     onboarding: Onboarding,
     created: CreatedHome,
     succeeded: Event,
-    by: AbstractBaseUser,
+    by: User,
 ) -> None:
     """The row was released while the create was under way (stale recovery, or support):
     the id is written whatever the status, so it is never lost, and never replaces another."""

@@ -104,7 +104,7 @@ def clear_answers_built_on(onboarding: Onboarding, changed: set[str]) -> set[str
     for step in STEPS:
         if changed & set(step.builds_on):
             for name in step.answers:
-                empty = Onboarding._meta.get_field(name).get_default()
+                empty = Onboarding.unanswered(name)
                 if getattr(onboarding, name) != empty:
                     setattr(onboarding, name, empty)
                     cleared.add(name)
@@ -116,7 +116,7 @@ def blank_draft_filter() -> Q:
     empty: dict[str, Any] = {"home_id": "", "last_error": ""}
     for step in STEPS:
         for name in step.answers:
-            if Onboarding._meta.get_field(name).null:
+            if Onboarding.unanswered(name) is None:
                 empty[f"{name}__isnull"] = True
             else:
                 empty[name] = ""

@@ -94,7 +94,8 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # add_error() takes a refused field out of cleaned_data; a field that failed its own
         # checks (a NUL character, say) is not in it at all.
         for name, follow_up in self.follow_ups.items():
@@ -120,8 +121,7 @@ class StepForm(forms.Form):
 
     def unasked_value(self, name: str) -> Any:
         """The answer a follow-up has while it is not asked: its column's empty value."""
-        column = self.onboarding_fields(name)[0]
-        return Onboarding._meta.get_field(column).get_default()
+        return Onboarding.unanswered(self.onboarding_fields(name)[0])
 
     def clean_follow_up(self, name: str, value: Any) -> Any:
         """A follow-up's answer once it is asked and given; raise ValidationError to refuse."""

@@ -140,7 +140,7 @@ class UtilityPlanForm(StepForm):
     def plans_pending(self) -> bool:
         """The person picked a utility whose plans they have not been shown yet (no JS)."""
         utility = self.cleaned_data.get("utility") if hasattr(self, "cleaned_data") else None
-        return bool(utility) and self.data.get("plans_for") != utility.id
+        return utility is not None and self.data.get("plans_for") != utility.id
 
     def stays_on_step(self) -> bool:
         return self.plans_pending

@@ -4,13 +4,14 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onboarding.accounts.roles import is_support
+from onboarding.http import AuthenticatedRequest
 from onboarding.wizard import forms, selectors, steps
 from onboarding.wizard.links import resume_url, step_url
 from onboarding.wizard.models import Onboarding
@@ -19,7 +20,7 @@ from onboarding.wizard.services import drafts
 DASHBOARD_PAGE_SIZE = 20
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     visible = selectors.onboardings_visible_to(request.user)
     query, status = forms.OnboardingSearchForm(request.GET).search()
     found = selectors.search_onboardings(visible, query=query, status=status)
@@ -53,18 +54,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def new_onboarding(request: HttpRequest) -> HttpResponse:
+def new_onboarding(request: AuthenticatedRequest) -> HttpResponse:
     onboarding = drafts.start_onboarding(owner=request.user)
     return redirect(step_url(onboarding, steps.STEPS[0]))
 
 
-def resume(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def resume(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     onboarding = selectors.get_onboarding_for(request.user, public_id)
     return redirect(resume_url(onboarding))
 
 
 @require_http_methods(["GET", "POST"])
-def discard(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def discard(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """Ask "Are you sure…", then delete a draft that was never sent to WattShift."""
     onboarding = selectors.get_onboarding_for(request.user, public_id)
     sent = _("This onboarding was sent to WattShift, so it cannot be discarded.")

@@ -3,13 +3,14 @@
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from onboarding.accounts.roles import is_support
+from onboarding.http import AuthenticatedRequest
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import steps
 from onboarding.wizard.chart_text import describe_chart
@@ -23,7 +24,7 @@ SolarStatus = Onboarding.SolarStatus
 
 
 @require_POST
-def submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def submit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """Create the home. A repeat (double click, second tab) only shows the current state."""
     onboarding = get_onboarding_for(request.user, public_id)
     before = onboarding.status
@@ -43,7 +44,7 @@ def submit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def home(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def home(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """The created home: confirmation after submitting, and its detail page afterwards.
 
     POST is "Check again": anyone who may see the onboarding may ask homes/list once more.
@@ -69,7 +70,7 @@ def home(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def price_signal(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def price_signal(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     """The price chart alone (GET, or POST to try again); without htmx, back to the page."""
     onboarding = get_onboarding_for(request.user, public_id)
     if not onboarding.home_id:
@@ -99,7 +100,7 @@ def price_signal_context(onboarding: Onboarding) -> dict[str, object]:
 
 
 def after_reconcile(
-    request: HttpRequest, onboarding: Onboarding, *, still_unsure: str
+    request: AuthenticatedRequest, onboarding: Onboarding, *, still_unsure: str
 ) -> HttpResponse:
     """Where a check with homes/list leads: the draft when safe to retry, else a page."""
     if onboarding.status == Status.DRAFT:

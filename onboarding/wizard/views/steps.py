@@ -8,7 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -16,13 +16,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from onboarding.http import AuthenticatedRequest
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import selectors, steps
 from onboarding.wizard.links import RETURN_TO_CHECK, check_url, home_url, resume_url, step_url
 from onboarding.wizard.steps import Step, StepForm
 
 
-def _redirect(request: HttpRequest, url: str) -> HttpResponse:
+def _redirect(request: AuthenticatedRequest, url: str) -> HttpResponse:
     # htmx would swap a plain redirect's page into the form; ask it to navigate instead.
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
@@ -46,7 +47,7 @@ def _back_url(onboarding: Any, step: Step, *, returning: bool) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def step_view(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
+def step_view(request: AuthenticatedRequest, public_id: UUID, step: str) -> HttpResponse:
     onboarding = selectors.get_onboarding_for(request.user, public_id)
     current = steps.get_step(step)
     if current is None:
@@ -108,7 +109,7 @@ def step_view(request: HttpRequest, public_id: UUID, step: str) -> HttpResponse:
     return response
 
 
-def _not_saved(request: HttpRequest, form: StepForm, step_page: str) -> HttpResponse:
+def _not_saved(request: AuthenticatedRequest, form: StepForm, step_page: str) -> HttpResponse:
     """Nothing was stored: the onboarding was sent meanwhile, or another tab changed it."""
     onboarding = selectors.get_onboarding_for(request.user, form.onboarding.public_id)
     if not onboarding.is_draft:
@@ -117,7 +118,7 @@ def _not_saved(request: HttpRequest, form: StepForm, step_page: str) -> HttpResp
     return _redirect(request, step_page)
 
 
-def _saved_for_later(request: HttpRequest, form: StepForm) -> HttpResponse:
+def _saved_for_later(request: AuthenticatedRequest, form: StepForm) -> HttpResponse:
     not_kept = form.not_kept()
     if not_kept:
         messages.warning(
@@ -136,7 +137,7 @@ def _saved_for_later(request: HttpRequest, form: StepForm) -> HttpResponse:
     return _redirect(request, reverse("wizard:dashboard"))
 
 
-def check_answers(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def check_answers(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     onboarding = selectors.get_onboarding_for(request.user, public_id)
     if not onboarding.is_draft:
         return redirect(home_url(onboarding))

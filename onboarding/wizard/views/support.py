@@ -8,12 +8,13 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from onboarding.accounts.roles import is_support
+from onboarding.http import AuthenticatedRequest
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import selectors
 from onboarding.wizard.forms import MarkSafeToRetryForm, ResolveWithHomeIdForm
@@ -22,7 +23,7 @@ from onboarding.wizard.services import reconciliation, resolution
 from onboarding.wizard.views.home import after_reconcile, sent_answers
 
 Status = Onboarding.Status
-SupportView = Callable[[HttpRequest, Onboarding], HttpResponse]
+SupportView = Callable[[AuthenticatedRequest, Onboarding], HttpResponse]
 
 
 def support_action(view: SupportView) -> Callable[..., HttpResponse]:
@@ -30,7 +31,7 @@ def support_action(view: SupportView) -> Callable[..., HttpResponse]:
     an onboarding that no longer needs attention goes back to its home page."""
 
     @wraps(view)
-    def wrapper(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    def wrapper(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
         onboarding = selectors.get_onboarding_for(request.user, public_id)
         if not is_support(request.user):
             raise PermissionDenied
@@ -45,13 +46,13 @@ def support_action(view: SupportView) -> Callable[..., HttpResponse]:
 
 @require_GET
 @support_action
-def resolve(request: HttpRequest, onboarding: Onboarding) -> HttpResponse:
+def resolve(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
     return resolve_page(request, onboarding)
 
 
 @require_POST
 @support_action
-def check_again(request: HttpRequest, onboarding: Onboarding) -> HttpResponse:
+def check_again(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
     reconciliation.reconcile_onboarding(onboarding=onboarding, by=request.user)
     if onboarding.status == Status.NEEDS_ATTENTION:
         messages.warning(request, _("Still not sure: see the latest entries in the history."))
@@ -60,7 +61,7 @@ def check_again(request: HttpRequest, onboarding: Onboarding) -> HttpResponse:
 
 @require_POST
 @support_action
-def record_home_id(request: HttpRequest, onboarding: Onboarding) -> HttpResponse:
+def record_home_id(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
     form = ResolveWithHomeIdForm(request.POST, onboarding=onboarding)
     if not form.is_valid() or form.check is None:
         return resolve_page(request, onboarding, home_id_form=form)
@@ -78,7 +79,7 @@ def record_home_id(request: HttpRequest, onboarding: Onboarding) -> HttpResponse
 
 @require_POST
 @support_action
-def allow_retry(request: HttpRequest, onboarding: Onboarding) -> HttpResponse:
+def allow_retry(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
     form = MarkSafeToRetryForm(request.POST)
     if not form.is_valid():
         return resolve_page(request, onboarding, retry_form=form)
@@ -88,7 +89,7 @@ def allow_retry(request: HttpRequest, onboarding: Onboarding) -> HttpResponse:
 
 
 def resolve_page(
-    request: HttpRequest,
+    request: AuthenticatedRequest,
     onboarding: Onboarding,
     *,
     home_id_form: ResolveWithHomeIdForm | None = None,
