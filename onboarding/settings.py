@@ -109,6 +109,7 @@ CACHES = {
     }
 }
 
+AUTHENTICATION_BACKENDS = ["onboarding.accounts.roles.RoleAwareBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -199,6 +200,10 @@ WS_RECONCILE_GRACE_SECONDS = (
     if os.environ.get("WS_RECONCILE_GRACE_SECONDS", "").strip()
     else None
 )
+# A person waits at most this long for a ZIP code's utilities (seconds, retries included),
+# however slow WattShift is; a create keeps its own, longer WS_API_TIMEOUT.
+WS_LOOKUP_TIMEOUT = float(os.environ.get("WS_LOOKUP_TIMEOUT", str(min(WS_API_TIMEOUT, 5.0))))
+WS_LOOKUP_DEADLINE = float(os.environ.get("WS_LOOKUP_DEADLINE", str(WS_LOOKUP_TIMEOUT + 0.5)))
 # How long one ZIP code's utilities are cached (seconds).
 WS_UTILITY_CACHE_SECONDS = int(os.environ.get("WS_UTILITY_CACHE_SECONDS", "3600"))
 # How long the sandbox's "slow" test triggers wait before answering (seconds).

@@ -148,11 +148,14 @@ class WattShiftClient:
         _remember_token(token)
         return token
 
-    def utilities_for_zip(self, zipcode: str) -> list[Utility]:
+    def utilities_for_zip(self, zipcode: str, *, solar_first: bool = False) -> list[Utility]:
         """The utilities serving a ZIP code, each with its rate plans (may be empty)."""
         if not isinstance(zipcode, str):
             raise TypeError("zipcode must be a string such as '02139'.")
-        answer = self._post(_Call("/v1/utility/get", retryable=True), {"zipcode": zipcode})
+        body: dict[str, Any] = {"zipcode": zipcode}
+        if solar_first:
+            body["isSolarPrioritizedOrder"] = True
+        answer = self._post(_Call("/v1/utility/get", retryable=True), body)
         try:
             return _parse_utilities(answer)
         except _ShapeError as error:

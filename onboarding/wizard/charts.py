@@ -8,13 +8,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from decimal import Decimal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import zipcodes
 from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy
 
 from onboarding.wattshift.types import PriceSignal
+from onboarding.wizard.places import home_timezone
+
+__all__ = ["PriceChart", "home_timezone", "price_chart"]
 
 # Close to a phone's width, so labels are drawn near 1:1 there; CSS sets their size per width.
 WIDTH = 480
@@ -102,20 +103,6 @@ class PriceChart:
     @property
     def flat(self) -> bool:
         return self.lowest.price == self.highest.price
-
-
-def home_timezone(zipcode: str) -> tzinfo:
-    """The home's time zone from its ZIP code (offline list); the site's zone if unknown."""
-    try:
-        matches = zipcodes.matching(zipcode)
-    except (TypeError, ValueError):
-        matches = []
-    for match in matches:
-        try:
-            return ZoneInfo(match.get("timezone") or "")
-        except (ZoneInfoNotFoundError, ValueError):
-            continue
-    return timezone.get_current_timezone()
 
 
 def price_chart(signal: PriceSignal, *, tz: tzinfo) -> PriceChart | None:

@@ -9,9 +9,15 @@ from onboarding.wizard.models import Onboarding
 RETURN_TO_CHECK = "check"
 
 
-def step_url(onboarding: Onboarding, step: steps.Step, *, returning: bool = False) -> str:
+def step_url(
+    onboarding: Onboarding, step: steps.Step, *, returning: bool = False, retry: bool = False
+) -> str:
+    """A step's page; `returning` to check answers after it; `retry` asks WattShift afresh."""
     url = reverse("wizard:step", args=[onboarding.public_id, step.slug])
-    return f"{url}?{urlencode({'return': RETURN_TO_CHECK})}" if returning else url
+    query = {"return": RETURN_TO_CHECK} if returning else {}
+    if retry:
+        query["retry"] = "1"
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def check_url(onboarding: Onboarding) -> str:

@@ -4,9 +4,11 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.wattshift.types import Appliance
+from onboarding.wizard.places import place_for_zip
 
 
 class Answer(models.TextChoices):
@@ -68,6 +70,9 @@ class Onboarding(models.Model):
     rate_plan_id = models.CharField(max_length=64, blank=True)
     rate_plan_name = models.CharField(max_length=255, blank=True)
     rate_plan_rate_id = models.CharField(max_length=255, blank=True)
+    # The homeowner did not know the plan: WattShift's first listed plan is used, and the
+    # onboarding stays marked until someone confirms the plan on the created home.
+    plan_to_confirm = models.BooleanField(default=False)
 
     # Home step.
     home_name = models.CharField(_("home name"), max_length=255, blank=True)
@@ -111,7 +116,17 @@ class Onboarding(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.home_name or str(_("Unnamed home"))
+        """The home's name; until it has one, where and when the draft was started, so drafts
+        can be told apart ("Draft – Folsom, CA 95630, started 9:41 AM")."""
+        if self.home_name.strip():
+            return self.home_name
+        started = timezone.localtime(self.created_at) if self.created_at else timezone.localtime()
+        today = started.date() == timezone.localdate()
+        when = dateformat.format(started, "g:i A" if today else "j M, g:i A")
+        place = " ".join(filter(None, (place_for_zip(self.zipcode), self.zipcode)))
+        if place:
+            return str(_("Draft – %(place)s, started %(when)s") % {"place": place, "when": when})
+        return str(_("Draft started %(when)s") % {"when": when})
 
     @classmethod
     def unanswered(cls, name: str) -> object:

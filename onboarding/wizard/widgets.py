@@ -35,10 +35,13 @@ class Radios(forms.RadioSelect):
         *,
         inline: bool = False,
         hints: dict[str, str] | None = None,
+        divider_before: str = "",
     ) -> None:
         super().__init__(attrs, choices)
         self.inline = inline
         self.hints = hints or {}
+        # The value of an option set apart by an "or" (GOV.UK: "I'm not sure" after the rest).
+        self.divider_before = divider_before
 
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
@@ -56,6 +59,7 @@ class Radios(forms.RadioSelect):
         attrs: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        option["divider"] = bool(self.divider_before) and str(value) == self.divider_before
         hint = self.hints.get(str(value), "")
         if hint:
             option["hint"] = hint

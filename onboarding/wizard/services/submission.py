@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wattshift.types import CreatedHome, HomeDetails
-from onboarding.wizard import steps
+from onboarding.wizard import selectors, steps
 from onboarding.wizard.models import APPLIANCE_COLUMNS, Answer, Event, Onboarding
 from onboarding.wizard.services import history, recovery
 from onboarding.wizard.services.history import Action, Outcome
@@ -24,6 +24,15 @@ from onboarding.wizard.services.status import move, update_returning
 Status = Onboarding.Status
 
 ANSWER_VALUES: dict[str, bool | None] = {Answer.YES: True, Answer.NO: False, Answer.NOT_SURE: None}
+
+
+class PlanUnavailable(Exception):
+    """The homeowner was not sure of the plan, and WattShift's plans could not be read to pick
+    its first one; nothing was sent."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
 
 
 class OnboardingNotReady(Exception):
@@ -64,6 +73,7 @@ def submit_onboarding(*, onboarding: Onboarding, by: User) -> Onboarding:
     missing = steps.missing_answers(onboarding)
     if onboarding.status == Status.DRAFT and missing:
         raise OnboardingNotReady(missing)
+    plan = _plan_to_use(onboarding) if onboarding.status == Status.DRAFT else {}
 
     if move(
         onboarding,
@@ -73,6 +83,7 @@ def submit_onboarding(*, onboarding: Onboarding, by: User) -> Onboarding:
         submitted_at=timezone.now(),
         submitted_by=history.person(by),
         last_error="",
+        **plan,
         events=[history.event(Action.SUBMIT, Outcome.CLAIMED, by=by)],
     ):
         # Checked again on the row as claimed: another tab may have changed an answer meanwhile.
@@ -117,6 +128,32 @@ def submit_onboarding(*, onboarding: Onboarding, by: User) -> Onboarding:
         # Someone else got there first: show the row as it is now.
         onboarding.refresh_from_db()
     return onboarding
+
+
+def _plan_to_use(onboarding: Onboarding) -> dict[str, str]:
+    """For a homeowner not sure of the plan: the plan WattShift lists first for the utility
+    (asked with the plans that suit solar first, for a home with solar), to record with the
+    claim. Nothing otherwise. Raises PlanUnavailable."""
+    if not onboarding.plan_to_confirm or onboarding.rate_plan_id:
+        return {}
+    try:
+        utilities = selectors.utilities_for_zip(
+            onboarding.zipcode, solar_first=bool(onboarding.has_solar)
+        )
+    except WattShiftError as error:
+        raise PlanUnavailable(error.message) from None
+    utility = next((u for u in utilities if u.id == onboarding.utility_id), None)
+    if utility is None or not utility.rate_plans:
+        raise PlanUnavailable(
+            _("WattShift no longer lists plans for %(utility)s. Choose the utility again.")
+            % {"utility": onboarding.utility_name}
+        )
+    first = utility.rate_plans[0]
+    return {
+        "rate_plan_id": first.id,
+        "rate_plan_name": first.name,
+        "rate_plan_rate_id": first.rate_id,
+    }
 
 
 def finish_after_create(

@@ -116,8 +116,9 @@ def blank_draft_filter() -> Q:
     empty: dict[str, Any] = {"home_id": "", "last_error": ""}
     for step in STEPS:
         for name in step.answers:
-            if Onboarding.unanswered(name) is None:
+            unanswered = Onboarding.unanswered(name)
+            if unanswered is None:
                 empty[f"{name}__isnull"] = True
             else:
-                empty[name] = ""
+                empty[name] = unanswered
     return Q(**empty)

@@ -64,9 +64,15 @@ class StepForm(forms.Form):
 
     @classmethod
     def for_onboarding(
-        cls, data: Any = None, *, onboarding: Onboarding, initial: dict[str, Any] | None = None
+        cls,
+        data: Any = None,
+        *,
+        onboarding: Onboarding,
+        initial: dict[str, Any] | None = None,
+        fresh: bool = False,
     ) -> Self:
-        """The form with everything it needs read first. May raise WattShiftError."""
+        """The form with everything it needs read first (`fresh`: ask WattShift again rather
+        than repeat a failure it just had). May raise WattShiftError."""
         return cls(data, onboarding=onboarding, initial=initial)
 
     @classmethod

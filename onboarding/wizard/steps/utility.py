@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any, ClassVar, Self
 
 from django import forms
@@ -12,9 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from onboarding.wattshift.types import RatePlan, Utility
 from onboarding.wizard import selectors
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.places import place_for_zip
 from onboarding.wizard.steps.base import FollowUp, Step, StepForm, SummaryRow
-from onboarding.wizard.steps.zip import place_for_zip
 from onboarding.wizard.widgets import Radios
+
+# The plan answer of a homeowner who does not know their plan (GOV.UK's "I'm not sure").
+NOT_SURE = "not_sure"
 
 
 def plan_value(plan: RatePlan) -> str:
@@ -39,7 +43,7 @@ class UtilityPlanForm(StepForm):
         "invalid_utility": _(
             "Select one of the utilities listed for this ZIP code. The list may have changed."
         ),
-        "plan_required": _("Select the home's rate plan"),
+        "plan_required": _("Select the home's rate plan, or I'm not sure"),
         "invalid_plan": _(
             "Select one of the rate plans listed for %(utility)s. The list may have changed."
         ),
@@ -67,10 +71,15 @@ class UtilityPlanForm(StepForm):
 
     @classmethod
     def for_onboarding(
-        cls, data: Any = None, *, onboarding: Onboarding, initial: dict[str, Any] | None = None
+        cls,
+        data: Any = None,
+        *,
+        onboarding: Onboarding,
+        initial: dict[str, Any] | None = None,
+        fresh: bool = False,
     ) -> Self:
         """The form with the ZIP code's utilities (cached); raises WattShiftError if unreadable."""
-        utilities = selectors.utilities_for_zip(onboarding.zipcode)
+        utilities = selectors.utilities_for_zip(onboarding.zipcode, fresh=fresh)
         return cls(data, onboarding=onboarding, initial=initial, utilities=utilities)
 
     def __init__(self, *args: Any, utilities: list[Utility], **kwargs: Any) -> None:
@@ -92,18 +101,27 @@ class UtilityPlanForm(StepForm):
         )
         self.selected_utility = self._selected_utility()
         choices = self.plan_choices()
-        self.fields["plan"].widget = Radios(
-            choices=[(value, plan.name) for value, plan in choices],
-            hints={
-                value: plan.rate_id
-                for value, plan in choices
-                if plan.rate_id and plan.rate_id != plan.name
-            },
-        )
+        # Each plan as the bill names it: its name, and its tariff reference where WattShift
+        # gives one, as a hint beside the name.
+        hints = {
+            value: plan.rate_id
+            for value, plan in choices
+            if plan.rate_id and plan.rate_id != plan.name
+        }
         if self.selected_utility:
             self.fields["plan"].help_text = _(
                 "The rate plans %(utility)s offers. The plan is on the customer's electricity bill."
             ) % {"utility": self.selected_utility.name}
+            hints[NOT_SURE] = _(
+                "The home is created with the plan WattShift lists first for %(utility)s, marked "
+                "“plan to confirm” until someone checks the bill."
+            ) % {"utility": self.selected_utility.name}
+        self.fields["plan"].widget = Radios(
+            choices=[(value, plan.name) for value, plan in choices]
+            + ([(NOT_SURE, _("I'm not sure"))] if choices else []),
+            hints=hints,
+            divider_before=NOT_SURE,
+        )
         self.fields["utility"].initial = self.selected_utility.id if self.selected_utility else ""
         self.fields["plan"].initial = self._saved_plan_value()
 
@@ -126,6 +144,8 @@ class UtilityPlanForm(StepForm):
         utility = self.selected_utility
         if not utility or utility.id != self.onboarding.utility_id:
             return ""
+        if self.onboarding.plan_to_confirm and not self.onboarding.rate_plan_id:
+            return NOT_SURE
         saved = (self.onboarding.rate_plan_id, self.onboarding.rate_plan_name)
         return next(
             (value for value, plan in self.plan_choices() if (plan.id, plan.name) == saved), ""
@@ -161,8 +181,18 @@ class UtilityPlanForm(StepForm):
     def unasked_value(self, name: str) -> Any:
         return None
 
-    def clean_follow_up(self, name: str, value: Any) -> RatePlan:
+    @classmethod
+    def required_answers(cls, answers: Mapping[str, Any]) -> list[str]:
+        needed = super().required_answers(answers)
+        if answers.get("plan_to_confirm"):
+            # "I'm not sure" answers the plan question: WattShift's first plan is used.
+            return [name for name in needed if name not in cls.answer_fields["plan"]]
+        return needed
+
+    def clean_follow_up(self, name: str, value: Any) -> RatePlan | str:
         utility: Utility = self.cleaned_data["utility"]
+        if value == NOT_SURE and utility.rate_plans:
+            return NOT_SURE
         plan = next((p for p in utility.rate_plans if plan_value(p) == value), None)
         if plan is None:
             raise self._error("invalid_plan", utility=utility.name)
@@ -180,19 +210,23 @@ class UtilityPlanForm(StepForm):
     def apply(self, values: dict[str, Any]) -> set[str]:
         changed: set[str] = set()
         utility: Utility | None = values.get("utility")
-        plan: RatePlan | None = values.get("plan")
+        plan: RatePlan | str | None = values.get("plan")
         if utility is None:
             return changed
-        if utility.id != self.onboarding.utility_id:
+        if utility.id != self.onboarding.utility_id or plan == NOT_SURE:
             self._set("rate_plan_id", "", changed)
             self._set("rate_plan_name", "", changed)
             self._set("rate_plan_rate_id", "", changed)
+            self._set("plan_to_confirm", False, changed)
         self._set("utility_id", utility.id, changed)
         self._set("utility_name", utility.name, changed)
-        if plan is not None:
+        if plan == NOT_SURE:
+            self._set("plan_to_confirm", True, changed)
+        elif isinstance(plan, RatePlan):
             self._set("rate_plan_id", plan.id, changed)
             self._set("rate_plan_name", plan.name, changed)
             self._set("rate_plan_rate_id", plan.rate_id, changed)
+            self._set("plan_to_confirm", False, changed)
         return changed
 
 
@@ -201,7 +235,14 @@ class UtilityStep(Step):
     title = _("Utility and rate plan")
     template_name = "wizard/step_utility.html"
     form_class = UtilityPlanForm
-    answers = ("utility_id", "utility_name", "rate_plan_id", "rate_plan_name", "rate_plan_rate_id")
+    answers = (
+        "utility_id",
+        "utility_name",
+        "rate_plan_id",
+        "rate_plan_name",
+        "rate_plan_rate_id",
+        "plan_to_confirm",
+    )
     builds_on = ("zipcode",)
     partials = ("plans",)
 
@@ -209,6 +250,15 @@ class UtilityStep(Step):
         plan = onboarding.rate_plan_name
         if onboarding.rate_plan_rate_id and onboarding.rate_plan_rate_id != plan:
             plan = f"{plan} ({onboarding.rate_plan_rate_id})"
+        if onboarding.plan_to_confirm:
+            plan = (
+                gettext("%(plan)s: to be confirmed (WattShift's first listed plan)")
+                % {"plan": plan}
+                if plan
+                else gettext(
+                    "Not sure: WattShift's first listed plan will be used, to be confirmed"
+                )
+            )
         rows = [
             SummaryRow(gettext("Utility"), onboarding.utility_name, "utility"),
             SummaryRow(gettext("Rate plan"), plan, "plan"),

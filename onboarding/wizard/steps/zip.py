@@ -3,7 +3,6 @@
 import re
 from typing import Any, ClassVar
 
-import zipcodes
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -11,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import selectors
+from onboarding.wizard.places import place_for_zip
 from onboarding.wizard.steps.base import Step, StepForm, SummaryRow
 from onboarding.wizard.widgets import TextInput
 
@@ -24,17 +24,6 @@ def normalise_zipcode(value: str) -> str | None:
     return match.group(1) if match else None
 
 
-def place_for_zip(zipcode: str) -> str:
-    """ "City, ST" for a ZIP code the offline list knows, else ""; never a reason to refuse it."""
-    try:
-        matches = zipcodes.matching(zipcode)
-    except (TypeError, ValueError):
-        return ""
-    if not matches:
-        return ""
-    return f"{matches[0]['city']}, {matches[0]['state']}"
-
-
 class ZipForm(StepForm):
     page_heading = "zipcode"
     error_messages: ClassVar[dict[str, Any]] = {
@@ -42,6 +31,10 @@ class ZipForm(StepForm):
         "not_ascii_digits": _("Enter the ZIP code using the digits 0 to 9"),
         "letters": _("A ZIP code can only contain the digits 0 to 9, like 95313"),
         "wrong_length": _("Enter a 5-digit ZIP code, like 95313, or a ZIP+4, like 95313-1234"),
+        "no_utility": _(
+            "WattShift lists no electricity utility for ZIP code %(zipcode)s, so a home there "
+            "cannot be onboarded. Check the ZIP code is right"
+        ),
     }
 
     zipcode = forms.CharField(
@@ -82,13 +75,27 @@ class ZipForm(StepForm):
         value: str = self.cleaned_data["zipcode"]
         zipcode = normalise_zipcode(value)
         if zipcode:
-            return zipcode
+            return self._served(zipcode)
         compact = value.replace(" ", "").replace("-", "")
         if any(character.isdigit() and not character.isascii() for character in compact):
             raise self._error("not_ascii_digits")
         if not compact.isascii() or not compact.isdigit():
             raise self._error("letters")
         raise self._error("wrong_length")
+
+    def _served(self, zipcode: str) -> str:
+        """The ZIP code, once WattShift's list shows a utility serves it. A lookup that fails
+        proves nothing: the ZIP code is kept and the utility step says what happened."""
+        try:
+            utilities = selectors.utilities_for_zip(zipcode)
+        except WattShiftError:
+            return zipcode
+        if not utilities:
+            self.no_utility = True
+            raise self._error("no_utility", zipcode=zipcode)
+        return zipcode
+
+    no_utility = False
 
     def preview_zipcode(self) -> str | None:
         """The well-formed ZIP code to preview: typed (htmx) or saved."""

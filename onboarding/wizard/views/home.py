@@ -33,6 +33,16 @@ def submit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     except submission.OnboardingNotReady:
         messages.error(request, _("Some answers are missing. Answer them, then create the home."))
         return redirect("wizard:resume", public_id=onboarding.public_id)
+    except submission.PlanUnavailable as error:
+        messages.error(
+            request,
+            _(
+                "Nothing was sent: WattShift's plans could not be read to pick one for this "
+                "home. %(reason)s"
+            )
+            % {"reason": error.message},
+        )
+        return redirect("wizard:check", public_id=onboarding.public_id)
 
     if onboarding.status == Status.DRAFT:
         # Check answers shows last_error above the button, with every answer still there.

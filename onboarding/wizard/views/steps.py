@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from django_htmx.http import HttpResponseClientRedirect
+from django_htmx.http import HttpResponseClientRedirect, push_url, reselect, reswap, retarget
 
 from onboarding.http import AuthenticatedRequest
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import selectors, steps
 from onboarding.wizard.links import RETURN_TO_CHECK, check_url, home_url, resume_url, step_url
+from onboarding.wizard.models import Onboarding
 from onboarding.wizard.steps import Step, StepForm
 
 
@@ -28,18 +29,15 @@ def _redirect(request: AuthenticatedRequest, url: str) -> HttpResponse:
     return HttpResponseClientRedirect(url) if request.htmx else HttpResponseRedirect(url)
 
 
-def _after_step(onboarding: Any, step: Step, *, returning: bool) -> str:
-    """Where Continue leads: the next step, or back to check answers via any follow-up."""
+def _following(onboarding: Onboarding, step: Step, *, returning: bool) -> Step | None:
+    """The page Continue leads to: the next step, or (None) check answers; returning to check
+    answers, through any follow-up question first."""
     if returning:
-        follow_up = steps.first_unanswered(onboarding)
-        return (
-            step_url(onboarding, follow_up, returning=True) if follow_up else check_url(onboarding)
-        )
-    following = steps.next_step(step)
-    return step_url(onboarding, following) if following else check_url(onboarding)
+        return steps.first_unanswered(onboarding)
+    return steps.next_step(step)
 
 
-def _back_url(onboarding: Any, step: Step, *, returning: bool) -> str:
+def _back_url(onboarding: Onboarding, step: Step, *, returning: bool) -> str:
     if returning:
         return check_url(onboarding)
     previous = steps.previous_step(step)
@@ -57,52 +55,98 @@ def step_view(request: AuthenticatedRequest, public_id: UUID, step: str) -> Http
     if not current.is_ready(onboarding):
         return _redirect(request, resume_url(onboarding))
     returning = RETURN_TO_CHECK in (request.GET.get("return"), request.POST.get("return"))
+    if request.method == "POST":
+        return _post(request, onboarding, current, returning=returning)
     partial = request.GET.get("partial", "")
-    partial = partial if request.htmx and partial in current.partials else ""
+    if not request.htmx or partial not in current.partials:
+        partial = ""
+    return _page(request, onboarding, current, returning=returning, partial=partial)
 
-    this_step = step_url(onboarding, current, returning=returning)
-    form = None
-    upstream_error = None
+
+def _post(
+    request: AuthenticatedRequest, onboarding: Onboarding, step: Step, *, returning: bool
+) -> HttpResponse:
+    this_step = step_url(onboarding, step, returning=returning)
     try:
-        if request.method == "POST":
-            form = current.form_class.for_onboarding(request.POST, onboarding=onboarding)
-            if "save_later" in request.POST:
-                if not form.save_draft():
-                    return _not_saved(request, form, this_step)
-                return _saved_for_later(request, form)
-            if form.is_valid():
-                if not form.save():
-                    return _not_saved(request, form, this_step)
-                if form.stays_on_step():
-                    return _redirect(request, this_step)
-                return _redirect(request, _after_step(onboarding, current, returning=returning))
-        else:
-            initial = request.GET.dict() if partial else None
-            form = current.form_class.for_onboarding(onboarding=onboarding, initial=initial)
+        form = step.form_class.for_onboarding(request.POST, onboarding=onboarding)
     except WattShiftError as error:
-        if request.method == "POST" and "save_later" in request.POST:
+        if "save_later" in request.POST:
             # Nothing on this page could be read, so nothing new to save; the draft is intact.
             messages.info(request, _("Your earlier answers are saved."))
             return _redirect(request, reverse("wizard:dashboard"))
-        upstream_error = error
+        return _page(request, onboarding, step, returning=returning, upstream_error=error)
+    if "save_later" in request.POST:
+        if not form.save_draft():
+            return _not_saved(request, form, this_step)
+        return _saved_for_later(request, form)
+    if not form.is_valid():
+        # The form again, its errors in place (with htmx, only the form).
+        return _page(request, onboarding, step, returning=returning, form=form)
+    if not form.save():
+        return _not_saved(request, form, this_step)
+    if form.stays_on_step():
+        return _redirect(request, this_step)
+    following = _following(onboarding, step, returning=returning)
+    url = check_url(onboarding)
+    if following is not None:
+        url = step_url(onboarding, following, returning=returning)
+    if not request.htmx:
+        return HttpResponseRedirect(url)
+    # With htmx, one request per step: the next page itself, swapped in and put in the history.
+    if following is None:
+        page = render_check_answers(request, onboarding)
+    else:
+        page = _page(request, onboarding, following, returning=returning, whole_page=True)
+    return navigate(page, url)
 
+
+def navigate(response: HttpResponse, url: str) -> HttpResponse:
+    """Ask htmx to show this whole page (its #page region) at `url`, as if it were opened."""
+    push_url(response, url)
+    retarget(response, "#page")
+    reselect(response, "#page")
+    reswap(response, "outerHTML")
+    return response
+
+
+def _page(
+    request: AuthenticatedRequest,
+    onboarding: Onboarding,
+    step: Step,
+    *,
+    returning: bool,
+    partial: str = "",
+    form: StepForm | None = None,
+    upstream_error: WattShiftError | None = None,
+    whole_page: bool = False,
+) -> HttpResponse:
+    """The step's page; for htmx (unless whole_page) only its form, or the partial asked for."""
+    if form is None and upstream_error is None:
+        try:
+            initial = request.GET.dict() if partial else None
+            form = step.form_class.for_onboarding(
+                onboarding=onboarding, initial=initial, fresh="retry" in request.GET
+            )
+        except WattShiftError as error:
+            upstream_error = error
     context: dict[str, Any] = {
         "onboarding": onboarding,
-        "step": current,
+        "step": step,
         "form": form,
         "upstream_error": upstream_error,
         "returning": returning,
-        "back_url": _back_url(onboarding, current, returning=returning),
+        "back_url": _back_url(onboarding, step, returning=returning),
         "steps": steps.STEPS,
-        "step_number": steps.STEPS.index(current) + 1,
+        "step_number": steps.STEPS.index(step) + 1,
         "step_count": len(steps.STEPS),
-        "action_url": this_step,
+        "action_url": step_url(onboarding, step, returning=returning),
+        "retry_url": step_url(onboarding, step, returning=returning, retry=True),
         # Each step's URL by slug, so a page can link to an earlier answer (Change the ZIP code).
         "step_urls": {s.slug: step_url(onboarding, s, returning=returning) for s in steps.STEPS},
     }
-    context.update(current.context(form, partial))
-    template = current.template_name
-    if partial or request.htmx:
+    context.update(step.context(form, partial))
+    template = step.template_name
+    if partial or (request.htmx and not whole_page and not request.htmx.history_restore_request):
         template = f"{template}#{partial or 'form'}"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
@@ -144,11 +188,14 @@ def check_answers(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
     unanswered = steps.first_unanswered(onboarding)
     if unanswered is not None:
         return redirect(step_url(onboarding, unanswered, returning=True))
-    visible = selectors.onboardings_visible_to(request.user)
-    others = list(selectors.likely_duplicates(onboarding))
-    visible_ids = set(visible.filter(pk__in=[o.pk for o in others]).values_list("pk", flat=True))
+    return render_check_answers(request, onboarding)
+
+
+def render_check_answers(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
+    """Every answer with its Change link, likely duplicates, and the Create home button."""
+    others = list(selectors.likely_duplicates(onboarding, seen_by=request.user))
     # What the person may not open themselves is only counted: no id, status, owner or link.
-    duplicates = [o for o in others if o.pk in visible_ids]
+    duplicates = [other for other in others if other.visible]
     return render(
         request,
         "wizard/check_answers.html",

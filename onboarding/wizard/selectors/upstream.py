@@ -1,142 +1,101 @@
-"""Read queries: which onboardings a person may see, search, the cached upstream reads
-(utilities for a ZIP code, a home's price signal), and looking for a home in homes/list."""
+"""Cached reads from WattShift: a ZIP code's utilities, a home's price signal, and looking
+for an onboarding's home in homes/list."""
 
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from uuid import UUID
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
-from django.db.models import CharField, Q, QuerySet, Value
-from django.db.models.functions import Cast, Replace
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onboarding.accounts.roles import is_support
 from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wattshift.types import Home, PriceSignal, Utility
 from onboarding.wizard.models import Onboarding
 
-UTILITIES_CACHE_KEY = "wattshift:utilities:v1:{zipcode}"
+UTILITIES_CACHE_KEY = "wattshift:utilities:v2:{zipcode}:{order}"
 PRICE_SIGNAL_CACHE_KEY = "wizard:price_signal:{home_id}"
 PRICE_SIGNAL_CACHE_SECONDS = 300
+# A lookup that just failed is remembered this long: the next click shows the failure at once
+# instead of silently waiting on WattShift again; "Try again" asks afresh.
+LOOKUP_FAILURE_SECONDS = 60
 LOOKUP_POLL_SECONDS = 0.05
 
 
-def onboardings_visible_to(user: User | AnonymousUser) -> QuerySet[Onboarding]:
-    """Support staff see every onboarding; installers see their own."""
-    onboardings = Onboarding.objects.select_related("owner")
-    if is_support(user):
-        return onboardings.all()
-    if not user.is_authenticated:
-        return onboardings.none()
-    return onboardings.filter(owner=user)
+@dataclass(frozen=True)
+class LookupFailed:
+    """What the cache holds for a ZIP code whose lookup just failed."""
+
+    message: str
 
 
-def get_onboarding_for(user: User | AnonymousUser, public_id: UUID | str) -> Onboarding:
-    """The onboarding if this person may see it; 404 otherwise, so its existence is not leaked."""
-    try:
-        return onboardings_visible_to(user).get(public_id=public_id)
-    except Onboarding.DoesNotExist:
-        raise Http404("No such onboarding.") from None
+class RememberedFailure(WattShiftError):
+    """The lookup failed moments ago (LOOKUP_FAILURE_SECONDS); it is not repeated unasked."""
 
 
-# Shorter hex fragments would match the random public ids of too many onboardings.
-MIN_PUBLIC_ID_FRAGMENT = 6
-_HEX_FRAGMENT = re.compile(r"[0-9a-f]+")
-
-
-def search_onboardings(
-    onboardings: QuerySet[Onboarding], *, query: str = "", status: str = ""
-) -> QuerySet[Onboarding]:
-    """Narrow a list by home name, ZIP code, home id or onboarding id (any part), and by status.
-
-    Names match whatever the case (on SQLite, for ASCII letters only). Ids match any part, so
-    "ws_home_2bf1" or a piece of the onboarding's address ("2bf116590a1a") finds it.
-    """
-    query = query.strip()
-    if query:
-        matches = (
-            Q(home_name__icontains=query)
-            | Q(zipcode__startswith=query)
-            | Q(home_id__icontains=query)
-        )
-        fragment = query.lower().replace("-", "")
-        if len(fragment) >= MIN_PUBLIC_ID_FRAGMENT and _HEX_FRAGMENT.fullmatch(fragment):
-            # As text without hyphens on every database: PostgreSQL's uuid text has them.
-            onboardings = onboardings.annotate(
-                public_hex=Replace(Cast("public_id", CharField()), Value("-"), Value(""))
-            )
-            matches |= Q(public_hex__contains=fragment)
-        onboardings = onboardings.filter(matches)
-    if status in Onboarding.Status.values:
-        onboardings = onboardings.filter(status=status)
-    return onboardings
-
-
-def is_discardable(onboarding: Onboarding) -> bool:
-    """A draft never sent to WattShift (no home id) may be thrown away."""
-    return onboarding.is_draft and not onboarding.home_id
-
-
-def utilities_for_zip(zipcode: str) -> list[Utility]:
+def utilities_for_zip(
+    zipcode: str, *, solar_first: bool = False, fresh: bool = False
+) -> list[Utility]:
     """The utilities serving a ZIP code, one upstream call per ZIP per cache window.
 
-    The cache is shared by every user and worker; failures are not cached, so a retry asks again.
+    The cache is shared by every user and worker. Single flight: when the ZIP preview and
+    Continue ask at once, one asks WattShift and the other waits for its answer, or its
+    failure. A failure is remembered briefly and raised again at once, unless `fresh` (the
+    person pressed "Try again"). `solar_first` asks for the plans that suit solar homes first.
     Raises WattShiftError when the upstream cannot answer.
     """
-    key = UTILITIES_CACHE_KEY.format(zipcode=zipcode)
-    cached = cache.get(key)
-    if cached is not None:
-        return list(cached)
-    # Single flight: the ZIP preview and Continue often ask at once; one of them asks upstream.
+    key = UTILITIES_CACHE_KEY.format(zipcode=zipcode, order="solar" if solar_first else "usual")
+    if not fresh and (found := _remembered(key)) is not None:
+        return found
     lock = f"{key}:lookup"
-    if not cache.add(lock, True, timeout=settings.WS_API_TIMEOUT + 5):
-        cached = _wait_for_other_lookup(key, lock)
-        if cached is not None:
-            return list(cached)
+    if not cache.add(lock, True, timeout=settings.WS_LOOKUP_DEADLINE + 5):
+        found = _wait_for_other_lookup(key, lock)
+        if found is not None:
+            return found
+    elif not fresh and (found := _remembered(key)) is not None:
+        # Another lookup finished between the first read and taking the lock.
+        cache.delete(lock)
+        return found
     try:
-        utilities = wattshift_client.get_client().utilities_for_zip(zipcode)
+        utilities = wattshift_client.get_client().utilities_for_zip(
+            zipcode, solar_first=solar_first
+        )
+    except WattShiftError as error:
+        cache.set(key, LookupFailed(error.message), LOOKUP_FAILURE_SECONDS)
+        raise
+    else:
         cache.set(key, tuple(utilities), settings.WS_UTILITY_CACHE_SECONDS)
     finally:
         cache.delete(lock)
     return list(utilities)
 
 
-def _wait_for_other_lookup(key: str, lock: str) -> tuple[Utility, ...] | None:
-    """The other lookup's answer, or None once it has given up (its failure is not cached)."""
-    deadline = time.monotonic() + settings.WS_API_TIMEOUT
-    while time.monotonic() < deadline:
-        time.sleep(LOOKUP_POLL_SECONDS)
-        cached = cache.get(key)
-        if cached is not None or cache.get(lock) is None:
-            return cached
-    return None
-
-
 def cached_utilities_for_zip(zipcode: str) -> list[Utility] | None:
     """The utilities for a ZIP code if already looked up, without asking the upstream."""
-    cached = cache.get(UTILITIES_CACHE_KEY.format(zipcode=zipcode))
+    cached = cache.get(UTILITIES_CACHE_KEY.format(zipcode=zipcode, order="usual"))
+    return list(cached) if isinstance(cached, tuple) else None
+
+
+def _remembered(key: str) -> list[Utility] | None:
+    """The cached answer; a remembered failure is raised; None if nothing is known."""
+    cached = cache.get(key)
+    if isinstance(cached, LookupFailed):
+        raise RememberedFailure(cached.message)
     return None if cached is None else list(cached)
 
 
-def likely_duplicates(onboarding: Onboarding) -> QuerySet[Onboarding]:
-    """Other onboardings for a home with the same name (ignoring case) and ZIP code."""
-    if not onboarding.home_name.strip() or not onboarding.zipcode:
-        return Onboarding.objects.none()
-    return (
-        Onboarding.objects.filter(
-            home_name__iexact=onboarding.home_name.strip(), zipcode=onboarding.zipcode
-        )
-        .exclude(pk=onboarding.pk)
-        .select_related("owner")
-    )
+def _wait_for_other_lookup(key: str, lock: str) -> list[Utility] | None:
+    """The other lookup's answer (or its failure, raised), or None if it vanished."""
+    deadline = time.monotonic() + settings.WS_LOOKUP_DEADLINE
+    while time.monotonic() < deadline:
+        time.sleep(LOOKUP_POLL_SECONDS)
+        found = _remembered(key)
+        if found is not None or cache.get(lock) is None:
+            return found
+    return None
 
 
 def price_signal(home_id: str) -> tuple[PriceSignal, bool]:
