@@ -1,21 +1,33 @@
-"""What the WattShift API answers, as typed values. ZIP codes and ids are always strings."""
+"""The values the client speaks in: never a wire name. ZIP codes and ids are always strings."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from enum import StrEnum
+
+
+class Appliance(StrEnum):
+    """An appliance question of homes/create, in the order the questions are asked."""
+
+    EV_CHARGER = "ev_charger"
+    ELECTRIC_HEATER = "electric_heater"
+    SMART_WATER_HEATER = "smart_water_heater"
+    ELECTRIC_WATER_HEATER = "electric_water_heater"
+    AC = "ac"
 
 
 @dataclass(frozen=True)
 class RatePlan:
-    id: str  # what to send as ratePlanId; not unique within a utility (see UPSTREAM_API.md)
-    name: str  # ratePlanName, e.g. "TOU-D"
-    rate_id: str = ""  # rateID: a tariff reference for display and troubleshooting only
+    id: str  # what to send as the plan's id; not unique within a utility (see UPSTREAM_API.md)
+    name: str  # e.g. "TOU-D"
+    rate_id: str = ""  # a tariff reference for display and troubleshooting only
     supported_type: str = ""
 
 
 @dataclass(frozen=True)
 class Utility:
-    id: str  # utilityId, e.g. "14328"
+    id: str  # e.g. "14328"
     name: str
     rate_plans: tuple[RatePlan, ...] = ()
 
@@ -34,8 +46,7 @@ class Home:
     zipcode: str = ""
     utility_id: str = ""
     rate_plan_id: str = ""
-    created_at: str = ""  # as WattShift wrote it
-    created: datetime | None = None  # created_at read as a time, when it is one
+    created: datetime | None = None  # None when WattShift's time could not be read
 
 
 @dataclass(frozen=True)
@@ -47,8 +58,7 @@ class HomeDetails:
     zipcode: str
     utility_id: str
     rate_plan_id: str
-    # Upstream field name (e.g. "hasEvCharger") -> True / False / None.
-    appliances: dict[str, bool | None] = field(default_factory=dict)
+    appliances: Mapping[Appliance, bool | None] = field(default_factory=dict)
     ac_type: str = ""
 
 
@@ -59,3 +69,23 @@ class PriceSignal:
     prices: tuple[Decimal, ...]  # $/kWh, one per interval
     imports: tuple[Decimal, ...] = ()
     exports: tuple[Decimal, ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """WattShift's complaint about one request field, named as the client names it."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ErrorEnvelope:
+    """The error answer of UPSTREAM_API.md section 5."""
+
+    request_id: str  # what WattShift's own support asks for
+    message: str
+    error_code: str = ""
+    recovery_action: str = ""  # advice for administrators, never shown to installers
+    field_errors: tuple[FieldError, ...] = ()
+    retry_after_seconds: int | None = None

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onboarding.wattshift.types import RatePlan, Utility
 from onboarding.wizard import selectors
-from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, AcType, Answer, Onboarding
+from onboarding.wizard.models import APPLIANCE_COLUMNS, AcType, Answer, Onboarding
 
 # [0-9], not \d: \d also matches other scripts' digits, such as fullwidth ones.
 ZIP_FORMAT = re.compile(r"([0-9]{5})(?:[- ]?[0-9]{4})?")
@@ -330,7 +330,7 @@ def _answer_field(label: Any) -> forms.CharField:
 
 
 HOME_NAME_MAX_LENGTH = Onboarding._meta.get_field("home_name").max_length or 255
-APPLIANCE_FIELDS = tuple(APPLIANCE_UPSTREAM_FIELDS)
+APPLIANCE_FIELDS = tuple(APPLIANCE_COLUMNS)
 
 
 class HomeForm(StepForm):

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from onboarding.wattshift.types import Appliance
+
 
 class Answer(models.TextChoices):
     """A Yes / No / Not sure answer; blank means the question was left unanswered."""
@@ -15,13 +17,13 @@ class Answer(models.TextChoices):
     NOT_SURE = "not_sure", _("Not sure")
 
 
-# Each appliance question's column on Onboarding, in the order asked, and its homes/create field.
-APPLIANCE_UPSTREAM_FIELDS: dict[str, str] = {
-    "has_ev_charger": "hasEvCharger",
-    "has_electric_heater": "hasElectricHeater",
-    "has_smart_water_heater": "hasSmartWaterHeater",
-    "has_electric_water_heater": "hasElectricWaterHeater",
-    "has_ac": "hasAC",
+# Each appliance question's column on Onboarding, in the order asked, and its appliance.
+APPLIANCE_COLUMNS: dict[str, Appliance] = {
+    "has_ev_charger": Appliance.EV_CHARGER,
+    "has_electric_heater": Appliance.ELECTRIC_HEATER,
+    "has_smart_water_heater": Appliance.SMART_WATER_HEATER,
+    "has_electric_water_heater": Appliance.ELECTRIC_WATER_HEATER,
+    "has_ac": Appliance.AC,
 }
 
 

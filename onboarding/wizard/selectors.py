@@ -13,7 +13,7 @@ from django.http import Http404
 from onboarding.accounts.roles import is_support
 from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.types import Utility
-from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, Onboarding
+from onboarding.wizard.models import APPLIANCE_COLUMNS, Onboarding
 
 UTILITIES_CACHE_KEY = "wattshift:utilities:v1:{zipcode}"
 LOOKUP_POLL_SECONDS = 0.05
@@ -73,7 +73,7 @@ def search_onboardings(
 # The answer columns of a draft nobody has answered anything on yet.
 UNANSWERED = {
     **{name: "" for name in ("zipcode", "utility_id", "rate_plan_id", "home_name", "ac_type")},
-    **dict.fromkeys(APPLIANCE_UPSTREAM_FIELDS, ""),
+    **dict.fromkeys(APPLIANCE_COLUMNS, ""),
     "has_solar__isnull": True,
     "solar_size_kw__isnull": True,
     "solar_net_metered__isnull": True,

@@ -26,7 +26,7 @@ from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wattshift.types import Home, HomeDetails, PriceSignal
 from onboarding.wizard import selectors, steps
-from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, Answer, Event, Onboarding
+from onboarding.wizard.models import APPLIANCE_COLUMNS, Answer, Event, Onboarding
 
 logger = logging.getLogger(__name__)
 
@@ -102,9 +102,9 @@ def record_event(
 def home_details(*, onboarding: Onboarding) -> HomeDetails:
     """The homes/create payload: unanswered questions omitted, "Not sure" sent as null."""
     appliances = {
-        upstream: ANSWER_VALUES[getattr(onboarding, field)]
-        for field, upstream in APPLIANCE_UPSTREAM_FIELDS.items()
-        if getattr(onboarding, field) in ANSWER_VALUES
+        appliance: ANSWER_VALUES[getattr(onboarding, column)]
+        for column, appliance in APPLIANCE_COLUMNS.items()
+        if getattr(onboarding, column) in ANSWER_VALUES
     }
     return HomeDetails(
         name=onboarding.home_name.strip(),
@@ -662,8 +662,8 @@ def _finish_after_create(*, onboarding: Onboarding, by: AbstractBaseUser | None)
         if by_update:
             client.update_home(
                 onboarding.home_id,
-                solarSystemSizeKw=onboarding.solar_size_kw,
-                isNonNetMetered=not net_metered,
+                solar_size_kw=onboarding.solar_size_kw,
+                net_metered=net_metered,
             )
         else:
             client.add_solar(

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import forms, selectors
-from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, AcType, Answer, Onboarding
+from onboarding.wizard.models import APPLIANCE_COLUMNS, AcType, Answer, Onboarding
 
 
 @dataclass(frozen=True)
@@ -143,7 +143,7 @@ def _utility_id_rows(onboarding: Onboarding) -> list[SummaryRow]:
 def _home_rows(onboarding: Onboarding) -> list[SummaryRow]:
     form_fields = forms.HomeForm.base_fields
     rows = [SummaryRow(gettext("Home name"), onboarding.home_name, "home_name")]
-    for name in APPLIANCE_UPSTREAM_FIELDS:
+    for name in APPLIANCE_COLUMNS:
         rows.append(
             SummaryRow(str(form_fields[name].label), _answer(getattr(onboarding, name)), name)
         )

@@ -28,7 +28,7 @@ from onboarding.wattshift.errors import (
     UpstreamServerError,
     WattShiftError,
 )
-from onboarding.wattshift.types import Home, HomeDetails, RatePlan, Utility
+from onboarding.wattshift.types import Appliance, Home, HomeDetails, RatePlan, Utility
 
 # The live server answers from another thread, so what each side writes must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +41,7 @@ CAMBRIDGE_HOME = HomeDetails(
     zipcode="02139",
     utility_id="54913",
     rate_plan_id="6729947eefe3563cb2d80ac3",
-    appliances={"hasEvCharger": True, "hasElectricHeater": False, "hasAC": None},
+    appliances={Appliance.EV_CHARGER: True, Appliance.ELECTRIC_HEATER: False, Appliance.AC: None},
 )
 
 MakeClient = Callable[..., WattShiftClient]
@@ -165,12 +165,11 @@ def test_a_home_goes_through_every_endpoint(client: WattShiftClient) -> None:
             zipcode="02139",
             utility_id="54913",
             rate_plan_id="6729947eefe3563cb2d80ac3",
-            created_at=home.created_at.isoformat().replace("+00:00", "Z"),
             created=home.created_at,
         )
     ]
 
-    client.update_home(created.id, name="Renamed", ratePlanId="a658bcfed03b09eeac18f140")
+    client.update_home(created.id, name="Renamed", rate_plan_id="a658bcfed03b09eeac18f140")
     home.refresh_from_db()
     assert (home.name, home.rate_plan_id) == ("Renamed", "a658bcfed03b09eeac18f140")
     assert_no_secret_anywhere()

@@ -5,8 +5,10 @@ from collections.abc import Callable
 
 import pytest
 
+from onboarding.wattshift.client import APPLIANCE_WIRE_NAMES
+from onboarding.wattshift.types import Appliance
 from onboarding.wizard import forms, steps, views
-from onboarding.wizard.models import APPLIANCE_UPSTREAM_FIELDS, Onboarding
+from onboarding.wizard.models import APPLIANCE_COLUMNS, Onboarding
 from tests.wizard.conftest import complete_answers
 
 
@@ -58,17 +60,22 @@ def test_summary_with_ids_adds_the_upstream_ids_for_the_home_page(complete_draft
 
 
 def test_appliance_fields_are_defined_once():
-    assert tuple(APPLIANCE_UPSTREAM_FIELDS) == forms.APPLIANCE_FIELDS
-    assert set(APPLIANCE_UPSTREAM_FIELDS) <= set(forms.HomeForm.base_fields)
-    assert set(APPLIANCE_UPSTREAM_FIELDS.values()) == {
+    assert tuple(APPLIANCE_COLUMNS) == forms.APPLIANCE_FIELDS
+    # In the order asked, one column per appliance.
+    assert list(APPLIANCE_COLUMNS.values()) == list(Appliance)
+    assert set(APPLIANCE_COLUMNS) <= set(forms.HomeForm.base_fields)
+    # Every appliance has exactly one wire name, and the client alone knows them.
+    assert list(APPLIANCE_WIRE_NAMES) == list(Appliance)
+    assert set(APPLIANCE_WIRE_NAMES.values()) == {
         "hasEvCharger",
         "hasElectricHeater",
         "hasSmartWaterHeater",
         "hasElectricWaterHeater",
         "hasAC",
     }
+    assert len(set(APPLIANCE_WIRE_NAMES.values())) == len(Appliance)
     model_fields = {f.name for f in Onboarding._meta.get_fields()}
-    assert set(APPLIANCE_UPSTREAM_FIELDS) <= model_fields
+    assert set(APPLIANCE_COLUMNS) <= model_fields
 
 
 def test_the_step_view_knows_no_step_by_name():

@@ -519,7 +519,9 @@ def test_the_matching_homes_show_local_times_and_ids_in_their_own_cell(
     # The site's time zone (America/Los_Angeles), as in the history; not the raw UTC string.
     assert '<time datetime="2025-06-02T16:05:09-07:00">2 Jun 2025, 4:05:09 PM</time>' in page
     assert ">2025-06-02T23:05:09Z<" not in page
-    assert ">yesterday<" in page  # an unreadable time is shown as WattShift sent it
+    # An unreadable time is shown as unknown: the client no longer keeps WattShift's raw text.
+    assert '<td data-label="Created">\N{EN DASH}</td>' in page
+    assert ">yesterday<" not in page
     assert '<td data-label="Home id" class="cell--id"><code>ws_home_match</code></td>' in page
 
 

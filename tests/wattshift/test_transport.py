@@ -111,7 +111,7 @@ CHANGING_CALLS = {
         SOLAR,
         lambda client: client.add_solar(home_id="ws_home_1", size_kw=Decimal(5), net_metered=True),
     ),
-    "update": (UPDATE, lambda client: client.update_home("ws_home_1", solarSystemSizeKw=5)),
+    "update": (UPDATE, lambda client: client.update_home("ws_home_1", solar_size_kw=Decimal(5))),
 }
 # What the upstream did, and whether the change may have been made.
 MAY_HAVE_BEEN_PROCESSED = {
@@ -529,7 +529,7 @@ def test_a_slow_read_costs_one_timeout_not_the_whole_deadline(
 ) -> None:
     client = make_client(pauses, timeout=10, deadline=25)
     now = [0.0]
-    client._clock = lambda: now[0]
+    client.transport.clock = lambda: now[0]
 
     def slow_upstream(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         now[0] += request.req_kwargs["timeout"][1]  # type: ignore[attr-defined]
@@ -550,7 +550,7 @@ def test_retries_stay_within_the_deadline(
     client = make_client(pauses, timeout=10, deadline=25)
     now = [0.0]
     read_timeouts: list[float] = []
-    client._clock = lambda: now[0]
+    client.transport.clock = lambda: now[0]
 
     def sleep(seconds: float) -> None:
         pauses.append(seconds)
@@ -563,7 +563,7 @@ def test_retries_stay_within_the_deadline(
         now[0] += min(read_timeout, 9.9)
         return (504, {}, "")
 
-    client._sleep = sleep
+    client.transport.sleep = sleep
     upstream.add_callback(responses.POST, UTILITIES, callback=slow_gateway)
 
     with pytest.raises(UpstreamServerError):
@@ -578,7 +578,7 @@ def test_no_retry_starts_when_the_deadline_is_too_close(
 ) -> None:
     client = make_client(pauses, timeout=10, deadline=10.5)
     now = [0.0]
-    client._clock = lambda: now[0]
+    client.transport.clock = lambda: now[0]
 
     def slow_gateway(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         now[0] += 10

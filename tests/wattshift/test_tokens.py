@@ -5,8 +5,9 @@ import threading
 import pytest
 import responses
 
-from onboarding.wattshift.client import WattShiftClient, current_session_tokens
+from onboarding.wattshift.client import WattShiftClient
 from onboarding.wattshift.errors import Unauthorized
+from onboarding.wattshift.tokens import current_session_tokens
 from onboarding.wattshift.types import CreatedHome, HomeDetails
 from tests.wattshift.conftest import API_KEY, TOKEN, url
 
