@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 import responses
 
-from onboarding.wattshift.client import WattShiftClient
+from onboarding.wattshift.client import APPLIANCE_WIRE_NAMES, WattShiftClient
 from onboarding.wattshift.types import Appliance, CreatedHome, HomeDetails
 from tests.wattshift.conftest import API_KEY, url
 
@@ -184,3 +184,142 @@ def test_a_zip_code_must_be_given_as_a_string(
     with pytest.raises(TypeError):
         client.utilities_for_zip(2139)  # type: ignore[arg-type]
     assert len(upstream.calls) == 0
+
+
+def test_utilities_without_solar_first_send_exactly_the_zip(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(url("/v1/utility/get"), json=[])
+
+    client.utilities_for_zip("02139")
+    client.utilities_for_zip("02139", solar_first=False)
+
+    assert [call.request.body for call in upstream.calls] == [b'{"zipcode": "02139"}'] * 2
+
+
+def test_utilities_with_solar_first_ask_for_the_solar_order(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(url("/v1/utility/get"), json=[])
+
+    client.utilities_for_zip("95313", solar_first=True)
+
+    body = upstream.calls[0].request.body.decode()
+    assert json.loads(body) == {"zipcode": "95313", "isSolarPrioritizedOrder": True}
+    assert '"isSolarPrioritizedOrder": true' in body
+
+
+def test_every_appliance_has_its_wire_name_in_the_order_asked(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(url("/v1/homes/create"), json={"id": "h"})
+    details = HomeDetails(
+        name="Casa",
+        zipcode="95313",
+        utility_id="14328",
+        rate_plan_id="r1",
+        appliances=dict.fromkeys(reversed(Appliance), False),
+    )
+
+    client.create_home(details)
+
+    body = sent_json(upstream)
+    assert isinstance(body, dict)
+    assert list(body)[4:] == [
+        "hasEvCharger",
+        "hasElectricHeater",
+        "hasSmartWaterHeater",
+        "hasElectricWaterHeater",
+        "hasAC",
+    ]
+    assert set(APPLIANCE_WIRE_NAMES) == set(Appliance)
+
+
+@pytest.mark.parametrize(
+    "appliances",
+    [{"hasEvCharger": True}, {"ev_charger": True}, {Appliance.AC: "yes"}],
+    ids=["wire-name", "plain-string", "not-a-boolean"],
+)
+def test_appliances_are_keyed_by_appliance_with_boolean_or_null_answers(
+    client: WattShiftClient, upstream: responses.RequestsMock, appliances: dict[object, object]
+) -> None:
+    details = HomeDetails(
+        name="Casa",
+        zipcode="95313",
+        utility_id="1",
+        rate_plan_id="2",
+        appliances=appliances,  # type: ignore[arg-type]
+    )
+
+    with pytest.raises(TypeError):
+        client.create_home(details)
+    assert len(upstream.calls) == 0
+
+
+def test_update_home_takes_the_clients_names_and_sends_the_wire_names(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(url("/v1/homes/ws_home_1/update"), json={"id": "ws_home_1"})
+
+    client.update_home(
+        "ws_home_1",
+        name="Casa Verde",
+        zipcode="02139",
+        utility_id="54913",
+        rate_plan_id="6729947eefe3563cb2d80ac3",
+        solar_size_kw=Decimal("5.0"),
+        net_metered=True,
+    )
+
+    body = upstream.calls[0].request.body.decode()
+    assert json.loads(body) == {
+        "name": "Casa Verde",
+        "zipcode": "02139",
+        "utilityId": "54913",
+        "ratePlanId": "6729947eefe3563cb2d80ac3",
+        "solarSystemSizeKw": 5,
+        "isNonNetMetered": False,
+    }
+    assert '"solarSystemSizeKw": 5,' in body  # a whole size is sent as an integer
+
+
+@pytest.mark.parametrize(
+    ("fields", "body"),
+    [
+        ({"net_metered": False}, {"isNonNetMetered": True}),
+        ({"solar_size_kw": Decimal("7.6")}, {"solarSystemSizeKw": 7.6}),
+        ({"name": "Renamed"}, {"name": "Renamed"}),
+        ({"utility_id": "16534", "rate_plan_id": "p"}, {"utilityId": "16534", "ratePlanId": "p"}),
+    ],
+)
+def test_update_home_sends_only_what_is_given(
+    client: WattShiftClient,
+    upstream: responses.RequestsMock,
+    fields: dict[str, object],
+    body: dict[str, object],
+) -> None:
+    upstream.post(url("/v1/homes/ws_home_1/update"), json={"id": "ws_home_1"})
+
+    client.update_home("ws_home_1", **fields)  # type: ignore[arg-type]
+
+    assert sent_json(upstream) == body
+
+
+def test_update_home_with_nothing_to_update_sends_nothing(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    with pytest.raises(ValueError, match=r"^Nothing to update\.$"):
+        client.update_home("ws_home_1")
+    with pytest.raises(TypeError):
+        client.update_home("ws_home_1", {"name": "x"})  # type: ignore[misc]
+    assert len(upstream.calls) == 0
+
+
+def test_update_home_accepts_an_empty_answer(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(url("/v1/homes/ws_home_1/update"), body="")
+
+    client.update_home("ws_home_1", name="Casa")
+
+    assert len(upstream.calls) == 1
