@@ -39,7 +39,7 @@ APPLIANCE_WIRE_NAMES: dict[Appliance, str] = {
     Appliance.ELECTRIC_WATER_HEATER: "hasElectricWaterHeater",
     Appliance.AC: "hasAC",
 }
-# A request field's wire name -> the client's name for it, for the field errors of a refusal.
+# WattShift names a refused field by its wire name; callers know only the client's names.
 DOMAIN_NAMES: dict[str, str] = {
     "name": "name",
     "zipcode": "zipcode",
@@ -260,8 +260,6 @@ def _path_id(value: str) -> str:
     # The id goes into the path: quote everything so it cannot change the path.
     return quote(_require_id(value), safe="")
 
-
-# The shared client ---------------------------------------------------------------------------
 
 _shared_client: WattShiftClient | None = None
 _shared_lock = threading.Lock()

@@ -2,9 +2,10 @@
 
 Why pydantic (v2): each answer is declared once, as a model, instead of being read by hand;
 `AliasChoices` says that one field has two wire names (`ratePlans` / `wsRatePlans`, `id` /
-`homeId`, `imports` / `import`); `BeforeValidator`s hold the tolerances a sloppy upstream needs
-(integer ids and ZIP codes, null for absent, unreadable times); its mypy plugin checks the models;
-and it is widely known, so nobody has to learn a local idiom to change a field.
+`homeId`, `utilityId` / `UtilityId`, `imports` / `import`); `BeforeValidator`s (`tolerances`)
+hold what a sloppy upstream needs (integer ids and ZIP codes, null for absent, unreadable times);
+its mypy plugin checks the models; and it is widely known, so nobody has to learn a local idiom to
+change a field.
 
 JSON is decoded with `json.loads` (floats as Decimal, NaN and Infinity refused), so "not JSON" is
 detected as it always was; pydantic validates the decoded value. Whatever does not fit the
@@ -90,9 +91,6 @@ def _required(*names: str) -> Any:
 
 def _optional(*names: str, default: object = "") -> Any:
     return Field(default=default, validation_alias=_alias(names))
-
-
-# The answers ---------------------------------------------------------------------------------
 
 
 class _Object(BaseModel):
@@ -258,9 +256,6 @@ class _PriceSignal(BaseModel):
         return PriceSignal(self.start, PRICE_INTERVAL, self.prices, self.imports, self.exports)
 
 
-# The error envelope (UPSTREAM_API.md section 5) ---------------------------------------------
-
-
 def _usable_field_errors(value: object) -> list[object]:
     """The envelope is worth keeping even when one of its field errors is garbled."""
     items = value if isinstance(value, list) else []
@@ -300,8 +295,6 @@ class _ErrorEnvelope(_Object):
             self.retry_after_seconds,
         )
 
-
-# Reading ------------------------------------------------------------------------------------
 
 _UTILITIES: TypeAdapter[list[_Utility]] = TypeAdapter(
     Annotated[list[_Utility], a_list("utility/get did not answer a list")]

@@ -39,8 +39,8 @@ RATE_LIMITED = "RATE_LIMITED"
 MAX_REASON_LENGTH = 200
 MAX_ADVICE_LENGTH = 500
 MAX_CONNECT_TIMEOUT = 5.0
-DEADLINE_FACTOR = 2.5  # default deadline of a call with its retries, in timeouts
-MIN_ATTEMPT_SECONDS = 1.0  # no retry is started with less time than this left
+DEADLINE_FACTOR = 2.5  # in timeouts: room for quick retries, well inside a worker's timeout
+MIN_ATTEMPT_SECONDS = 1.0  # a retry with less time left than this could not be answered
 USER_AGENT = "wattshift-onboarding/0.1"
 
 
@@ -49,9 +49,7 @@ class Call:
     """One endpoint as the client uses it."""
 
     path: str
-    # A repeat is harmless (reads and token minting). A call that is not (create, solar,
-    # update) reports outcome_known=False for anything after sending but a 4xx.
-    retryable: bool
+    retryable: bool  # a read or a mint: repeating it, or its lost answer, changes nothing
 
 
 class Transport:
@@ -269,9 +267,6 @@ def _log_attempt(
             "ws_error_code": envelope.error_code if envelope else "",
         },
     )
-
-
-# Failures ----------------------------------------------------------------------------------
 
 
 def _causes(exc: BaseException) -> Iterable[BaseException]:

@@ -19,15 +19,15 @@ class Appliance(StrEnum):
 
 @dataclass(frozen=True)
 class RatePlan:
-    id: str  # what to send as the plan's id; not unique within a utility (see UPSTREAM_API.md)
-    name: str  # e.g. "TOU-D"
-    rate_id: str = ""  # a tariff reference for display and troubleshooting only
+    id: str  # not unique within a utility (UPSTREAM_API.md): a plan is its id and its name
+    name: str
+    rate_id: str = ""  # display only: WattShift is always sent the id
     supported_type: str = ""
 
 
 @dataclass(frozen=True)
 class Utility:
-    id: str  # e.g. "14328"
+    id: str
     name: str
     rate_plans: tuple[RatePlan, ...] = ()
 
@@ -46,7 +46,7 @@ class Home:
     zipcode: str = ""
     utility_id: str = ""
     rate_plan_id: str = ""
-    created: datetime | None = None  # None when WattShift's time could not be read
+    created: datetime | None = None  # unreadable is None: not worth failing the whole list
 
 
 @dataclass(frozen=True)
@@ -64,9 +64,11 @@ class HomeDetails:
 
 @dataclass(frozen=True)
 class PriceSignal:
+    """Prices in $/kWh, one per `interval` from `start`; imports and exports likewise."""
+
     start: datetime
     interval: timedelta
-    prices: tuple[Decimal, ...]  # $/kWh, one per interval
+    prices: tuple[Decimal, ...]
     imports: tuple[Decimal, ...] = ()
     exports: tuple[Decimal, ...] = ()
 
