@@ -43,6 +43,7 @@ test: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m mypy onboarding
 
 format: $(VENV)/.installed-dev
 	$(PY) -m ruff check --fix .

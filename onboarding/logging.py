@@ -11,7 +11,7 @@ def secret_values() -> list[str]:
     """The secrets that must never be written anywhere a person can read."""
     values = [settings.WS_API_KEY]
     # Imported late: settings load this module before the client exists.
-    from onboarding.wattshift.client import current_session_tokens
+    from onboarding.wattshift.tokens import current_session_tokens
 
     values.extend(current_session_tokens())
     return [value for value in values if value and len(value) >= 4]

@@ -11,7 +11,7 @@ from django.test import Client
 from pytest_django.fixtures import Settings
 
 from onboarding.accounts.roles import SUPPORT_GROUP
-from onboarding.wattshift.client import current_session_tokens
+from onboarding.wattshift.tokens import current_session_tokens
 
 # The submission tests' finished draft and mocked WattShift API (ready_onboarding, wattshift_api).
 pytest_plugins = ["tests.wizard.submission_fixtures"]

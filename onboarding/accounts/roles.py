@@ -24,7 +24,7 @@ class RoleAwareBackend(ModelBackend):
     """Django's own backend, loading each request's user together with their support role, so
     no page spends two permission queries on finding out who may see what."""
 
-    def get_user(self, user_id: int) -> User | None:  # type: ignore[override]
+    def get_user(self, user_id: int) -> User | None:
         app_label, codename = SUPPORT_PERMISSION.split(".")
         support = Permission.objects.filter(
             Q(group__user=OuterRef("pk")) | Q(user=OuterRef("pk")),

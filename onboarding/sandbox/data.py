@@ -4,6 +4,7 @@ Utility ids are the real EIA utility numbers; plan names follow each utility's p
 residential tariffs. Prices are round illustrative values in $/kWh, not tariff quotes.
 95313 is the documented example verbatim, in the older `wsRatePlans` shape, including the
 id that two plans share; every other ZIP answers in the current `ratePlans` shape.
+`suits_solar` marks the plans utility/get lists first when asked for `isSolarPrioritizedOrder`.
 """
 
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ class SandboxRatePlan:
     peak: Decimal | None = None
     super_off_peak: Decimal | None = None
     supported_type: str = "residential"
+    # A tariff meant for homes with solar (net metering, EV and storage friendly schedules).
+    suits_solar: bool = False
 
     def price_at(self, local: datetime) -> Decimal:
         """The $/kWh price of the interval that starts at `local` (the home's local time)."""
@@ -63,10 +66,15 @@ class SandboxUtility:
     # The older docs' answer shape (`wsRatePlans`, and the older price-signal shape).
     legacy_shape: bool = False
 
-    def as_json(self) -> dict[str, object]:
-        plans = [plan.as_json(legacy=self.legacy_shape) for plan in self.rate_plans]
+    def as_json(self, *, solar_first: bool = False) -> dict[str, object]:
+        ordered = self.solar_order() if solar_first else self.rate_plans
+        plans = [plan.as_json(legacy=self.legacy_shape) for plan in ordered]
         key = "wsRatePlans" if self.legacy_shape else "ratePlans"
         return {"utilityId": self.id, "utilityName": self.name, key: plans}
+
+    def solar_order(self) -> tuple[SandboxRatePlan, ...]:
+        """The plans that suit solar first, each group in its usual order."""
+        return tuple(sorted(self.rate_plans, key=lambda plan: not plan.suits_solar))
 
     def plan(self, rate_plan_id: str) -> SandboxRatePlan | None:
         """The first plan with this id: ids are not unique (the documented example shares one)."""
@@ -90,6 +98,8 @@ def tou(
     off_peak: str,
     peak: str,
     super_off_peak: str | None = None,
+    *,
+    suits_solar: bool = False,
 ) -> SandboxRatePlan:
     return SandboxRatePlan(
         id=plan_id,
@@ -99,6 +109,7 @@ def tou(
         off_peak=Decimal(off_peak),
         peak=Decimal(peak),
         super_off_peak=Decimal(super_off_peak) if super_off_peak else None,
+        suits_solar=suits_solar,
     )
 
 
@@ -116,7 +127,7 @@ PGE_DOCUMENTED_EXAMPLE = SandboxUtility(
     rate_plans=(
         tou("662955dff338bcedec0dbfe7", "TOU-D", "", "0.41", "0.49"),
         tou("66d811ce52c6fe40859130e8", "TOU-C", "", "0.42", "0.52"),
-        tou("66d811ce52c6fe40859130e8", "E-6", "", "0.40", "0.55"),
+        tou("66d811ce52c6fe40859130e8", "E-6", "", "0.40", "0.55", suits_solar=True),
     ),
 )
 
@@ -126,7 +137,15 @@ PGE = SandboxUtility(
     rate_plans=(
         tou("308ef4feceb0f5d504307264", "E-TOU-C", "pge-e-tou-c", "0.42", "0.52"),
         tou("f9e3e6284ab928eca8ca31d1", "E-TOU-D", "pge-e-tou-d", "0.41", "0.49"),
-        tou("5ac59c4f750bfeda59e0061c", "EV2-A", "pge-ev2-a", "0.40", "0.61", "0.25"),
+        tou(
+            "5ac59c4f750bfeda59e0061c",
+            "EV2-A",
+            "pge-ev2-a",
+            "0.40",
+            "0.61",
+            "0.25",
+            suits_solar=True,
+        ),
         flat("e5db7bb48fc78d62b1da3a63", "E-1 Residential Services", "pge-e-1", "0.40"),
     ),
 )
@@ -154,7 +173,15 @@ SCE = SandboxUtility(
     name="Southern California Edison",
     rate_plans=(
         tou("6a604c4ce15100b2cf8370a2", "TOU-D-4-9PM", "sce-tou-d-4-9pm", "0.35", "0.56"),
-        tou("70697c14b1059f1be4c61a72", "TOU-D-PRIME", "sce-tou-d-prime", "0.27", "0.60", "0.25"),
+        tou(
+            "70697c14b1059f1be4c61a72",
+            "TOU-D-PRIME",
+            "sce-tou-d-prime",
+            "0.27",
+            "0.60",
+            "0.25",
+            suits_solar=True,
+        ),
         flat("b2173db162edb89490205e4d", "Domestic (D)", "sce-d", "0.33"),
     ),
 )
@@ -164,7 +191,15 @@ SDGE = SandboxUtility(
     name="San Diego Gas & Electric",
     rate_plans=(
         tou("2929b96585ac693f547bd1fc", "TOU-DR1", "sdge-tou-dr1", "0.46", "0.64", "0.38"),
-        tou("e101af79f6251c93cdfea3f4", "EV-TOU-5", "sdge-ev-tou-5", "0.45", "0.67", "0.12"),
+        tou(
+            "e101af79f6251c93cdfea3f4",
+            "EV-TOU-5",
+            "sdge-ev-tou-5",
+            "0.45",
+            "0.67",
+            "0.12",
+            suits_solar=True,
+        ),
         flat("73afb06910b1a4a2189eab69", "DR Standard Residential", "sdge-dr", "0.43"),
     ),
 )

@@ -20,6 +20,15 @@ class HomeNameTrigger(StrEnum):
     # The first price-signal fetch for it fails: 503 for the first call and each of the
     # client's WS_API_RETRIES retries, so the home page shows "Try again" once.
     PRICE_FAIL_ONCE = "test price fail once"
+    # 400 VALIDATION_FAILED with a field error on `name` (homes/create and homes/{id}/update).
+    NAME_REFUSED = "test name refused"
+    RATE_LIMITED = "test rate limited"  # 429 RATE_LIMITED, retry after 120 s; nothing created
+
+
+NAME_REFUSED_MESSAGE = (
+    "This name is not accepted by WattShift. Use the customer's name or the street address."
+)
+RATE_LIMIT_SECONDS = 120
 
 
 def home_name_trigger(name: str) -> HomeNameTrigger | None:

@@ -2,21 +2,18 @@
 
 Called by a server with an API key (or a session token it issued), never by a browser
 with a login, so the views are CSRF-exempt and need no Django login. Error messages are the
-upstream's own English words, as a real third-party API would answer them.
+upstream's own English words, as a real third-party API would answer them, in WattShift's error
+envelope (errors.py); request fields are read by fields.py.
 """
 
 import hmac
-import json
 import math
-import re
 import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+from datetime import timedelta
 from functools import wraps
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -27,7 +24,24 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from onboarding.sandbox import data, price_signal, triggers
-from onboarding.sandbox.data import SandboxRatePlan, SandboxUtility, service_area
+from onboarding.sandbox.data import service_area
+from onboarding.sandbox.errors import ApiError, ErrorCode
+from onboarding.sandbox.fields import (
+    APPLIANCE_FIELDS,
+    ZIPCODE,
+    Body,
+    ac_type_of,
+    home_name,
+    moment,
+    net_metering,
+    optional_boolean,
+    parse_body,
+    plan_for,
+    required_string,
+    solar_size,
+    utility_for,
+    zipcode_of,
+)
 from onboarding.sandbox.models import (
     PendingFault,
     ReceivedRequest,
@@ -38,26 +52,11 @@ from onboarding.sandbox.models import (
 
 SESSION_TOKEN_LIFETIME = timedelta(hours=1)
 MAX_RECORDED_BODY = 10_000
-NAME_MAX_LENGTH = 255
-MAX_SOLAR_KW = Decimal("1000")
-ZIPCODE = re.compile(r"\d{5}")
-APPLIANCE_FIELDS = {
-    "hasEvCharger": "has_ev_charger",
-    "hasElectricHeater": "has_electric_heater",
-    "hasSmartWaterHeater": "has_smart_water_heater",
-    "hasElectricWaterHeater": "has_electric_water_heater",
-    "hasAC": "has_ac",
-}
-AC_TYPES = ("central", "window", "split", "other")
-
-Body = dict[str, Any]
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, message: str) -> None:
-        self.status = status
-        self.message = message
-        super().__init__(message)
+SOLAR_ORDER = "isSolarPrioritizedOrder"
+NOT_AUTHENTICATED = "Missing or invalid credentials."
+USE_POST = "Send every request as POST with a JSON body."
+NO_SUCH_ENDPOINT = "Check the path: every endpoint is under /v1/, as the API reference lists it."
+UNKNOWN_HOME = "Check the home id; homes/list lists the organisation's homes."
 
 
 @dataclass(frozen=True)
@@ -71,40 +70,24 @@ class LateAnswer:
 Handler = Callable[..., HttpResponse | LateAnswer]
 
 
-def error(status: int, message: str) -> JsonResponse:
-    return JsonResponse({"message": message}, status=status)
-
-
-def authenticate(request: HttpRequest, *, api_key_only: bool) -> str:
-    """Which credential the request carries and the sandbox accepts, or NONE."""
+def authenticate(request: HttpRequest, *, api_key_only: bool) -> tuple[str, ErrorCode | None]:
+    """Which credential the request carries and the sandbox accepts, or NONE and why not."""
+    none = ReceivedRequest.Auth.NONE
     key = request.headers.get("x-ws-api-key")
     expected = settings.WS_SANDBOX_API_KEY
     if key is not None:
-        accepted = bool(expected) and hmac.compare_digest(key.encode(), expected.encode())
-        return ReceivedRequest.Auth.API_KEY if accepted else ReceivedRequest.Auth.NONE
+        if bool(expected) and hmac.compare_digest(key.encode(), expected.encode()):
+            return ReceivedRequest.Auth.API_KEY, None
+        return none, ErrorCode.AUTH_INVALID_API_KEY
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if api_key_only or scheme.lower() != "bearer" or not token.strip():
-        return ReceivedRequest.Auth.NONE
-    issued = SessionToken.objects.filter(
-        digest=token_digest(token.strip()), expires_at__gt=timezone.now()
-    )
-    return ReceivedRequest.Auth.SESSION_TOKEN if issued.exists() else ReceivedRequest.Auth.NONE
-
-
-def reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def parse_body(request: HttpRequest) -> Body:
-    if not request.body.strip():
-        return {}
-    try:
-        body = json.loads(request.body, parse_float=Decimal, parse_constant=reject_constant)
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ApiError(400, "The request body is not valid JSON.") from exc
-    if not isinstance(body, dict):
-        raise ApiError(400, "The request body must be a JSON object.")
-    return body
+        return none, ErrorCode.AUTH_MISSING_API_KEY
+    issued = SessionToken.objects.filter(digest=token_digest(token.strip())).first()
+    if issued is None:
+        return none, ErrorCode.AUTH_INVALID_API_KEY
+    if issued.expires_at <= timezone.now():
+        return none, ErrorCode.AUTH_EXPIRED_CREDENTIAL
+    return ReceivedRequest.Auth.SESSION_TOKEN, None
 
 
 def record(request: HttpRequest, *, auth: str, status: int) -> None:
@@ -125,20 +108,20 @@ def endpoint(*, api_key_only: bool = False) -> Callable[[Handler], Callable[...,
         @login_not_required
         @wraps(handler)
         def view(request: HttpRequest, **kwargs: str) -> HttpResponse:
-            auth = ReceivedRequest.Auth.NONE
+            auth: str = ReceivedRequest.Auth.NONE
             answer: HttpResponse | LateAnswer
             if request.method != "POST":
-                answer = error(405, "Use POST.")
+                answer = ApiError(405, "Use POST.", recovery=USE_POST).response()
                 answer["Allow"] = "POST"
             else:
-                auth = authenticate(request, api_key_only=api_key_only)
-                if auth == ReceivedRequest.Auth.NONE:
-                    answer = error(401, "Missing or invalid credentials.")
+                auth, refused = authenticate(request, api_key_only=api_key_only)
+                if refused is not None:
+                    answer = ApiError(401, NOT_AUTHENTICATED, code=refused).response()
                 else:
                     try:
                         answer = handler(parse_body(request), **kwargs)
                     except ApiError as exc:
-                        answer = error(exc.status, exc.message)
+                        answer = exc.response()
             response = answer.response if isinstance(answer, LateAnswer) else answer
             # Recorded before a slow answer's wait, so a client that gave up can count it.
             record(request, auth=auth, status=response.status_code)
@@ -155,112 +138,23 @@ def endpoint(*, api_key_only: bool = False) -> Callable[[Handler], Callable[...,
 @login_not_required
 def unknown_endpoint(request: HttpRequest) -> JsonResponse:
     record(request, auth=ReceivedRequest.Auth.NONE, status=404)
-    return error(404, "No such endpoint.")
+    return ApiError(404, "No such endpoint.", recovery=NO_SUCH_ENDPOINT).response()
 
 
-# Validation of request fields.
-
-
-def required_string(body: Body, field: str) -> str:
-    value = body.get(field)
-    if value is None:
-        raise ApiError(400, f"{field} is required.")
-    if not isinstance(value, str):
-        raise ApiError(400, f"{field} must be a string.")
-    return value
-
-
-def home_name(body: Body) -> str:
-    name = required_string(body, "name").strip()
-    if not name:
-        raise ApiError(400, "name must not be empty.")
-    if len(name) > NAME_MAX_LENGTH:
-        raise ApiError(400, f"name must be at most {NAME_MAX_LENGTH} characters.")
-    return name
-
-
-def zipcode_of(body: Body) -> str:
-    zipcode = required_string(body, "zipcode")
-    if not ZIPCODE.fullmatch(zipcode):
-        raise ApiError(400, "zipcode must be a string of five digits.")
-    return zipcode
-
-
-def utility_for(zipcode: str, utility_id: str) -> SandboxUtility:
-    found = service_area(zipcode)
-    utility = found.utility(utility_id) if found else None
-    if utility is None:
-        raise ApiError(400, f"utilityId {utility_id[:64]!r} does not serve ZIP code {zipcode}.")
-    return utility
-
-
-def plan_for(utility: SandboxUtility, rate_plan_id: str) -> SandboxRatePlan:
-    plan = utility.plan(rate_plan_id)
-    if plan is None:
-        raise ApiError(
-            400, f"ratePlanId {rate_plan_id[:64]!r} is not a plan of utility {utility.id}."
-        )
-    return plan
-
-
-def optional_boolean(body: Body, field: str) -> bool | None:
-    value = body.get(field)
-    if value is not None and not isinstance(value, bool):
-        raise ApiError(400, f"{field} must be true, false or null.")
-    return value
-
-
-def ac_type_of(body: Body) -> str:
-    value = body.get("acType")
-    if value is None:
-        return ""
-    if value not in AC_TYPES:
-        raise ApiError(400, f"acType must be one of: {', '.join(AC_TYPES)}.")
-    return value
-
-
-def solar_size(body: Body, *, required: bool) -> Decimal | None:
-    value = body.get("solarSystemSizeKw")
-    if value is None:
-        if required:
-            raise ApiError(400, "solarSystemSizeKw is required.")
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | Decimal):
-        raise ApiError(400, "solarSystemSizeKw must be a number.")
-    size = Decimal(value)
-    if size <= 0 or size > MAX_SOLAR_KW:
-        raise ApiError(400, f"solarSystemSizeKw must be more than 0 and at most {MAX_SOLAR_KW}.")
-    return size.quantize(Decimal("0.001"))
-
-
-def net_metering(body: Body) -> bool:
-    value = body.get("isNonNetMetered", False)
-    if not isinstance(value, bool):
-        raise ApiError(400, "isNonNetMetered must be true or false.")
-    return value
+# Helpers.
 
 
 def known_home(home_id: str) -> SandboxHome:
     try:
         return SandboxHome.objects.get(pk=home_id)
     except SandboxHome.DoesNotExist:
-        raise ApiError(404, f"Home {home_id[:64]!r} not found.") from None
+        raise ApiError(404, f"Home {home_id[:64]!r} not found.", recovery=UNKNOWN_HOME) from None
 
 
 def fault_fires(home: SandboxHome, endpoint: str) -> bool:
     """The decrement is one atomic UPDATE, so each pending failure fires for exactly one request."""
     pending = PendingFault.objects.filter(home=home, endpoint=endpoint, remaining__gt=0)
     return pending.update(remaining=F("remaining") - 1) > 0
-
-
-def moment(body: Body, field: str) -> datetime:
-    value = required_string(body, field)
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise ApiError(400, f"{field} must be an ISO-8601 date and time.") from None
-    # A time without an offset is read as UTC.
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def home_json(home: SandboxHome) -> dict[str, object]:
@@ -303,9 +197,12 @@ def get_utilities(body: Body) -> HttpResponse | LateAnswer:
     if zipcode == triggers.ZIP_SLOW:
         return LateAnswer(JsonResponse([], safe=False), triggers.slow_seconds())
     if not ZIPCODE.fullmatch(zipcode):
-        raise ApiError(400, "zipcode must be a string of five digits.")
-    utilities = [utility.as_json() for utility in data.utilities_for_zip(zipcode)]
-    return JsonResponse(utilities, safe=False)
+        raise ApiError(400, "zipcode must be a string of five digits.", field="zipcode")
+    solar_first = optional_boolean(
+        body, SOLAR_ORDER, message=f"{SOLAR_ORDER} must be true or false."
+    )
+    utilities = data.utilities_for_zip(zipcode)
+    return JsonResponse([u.as_json(solar_first=bool(solar_first)) for u in utilities], safe=False)
 
 
 @endpoint()
@@ -321,11 +218,17 @@ def create_home(body: Body) -> JsonResponse | LateAnswer:
     size = solar_size(body, required=False)
     client_id = body.get("clientId") or ""
     if not isinstance(client_id, str):
-        raise ApiError(400, "clientId must be a string.")
+        raise ApiError(400, "clientId must be a string.", field="clientId")
 
     trigger = triggers.home_name_trigger(name)
     if trigger == triggers.HomeNameTrigger.CREATE_FAIL:
         raise ApiError(500, "Internal server error.")
+    if trigger == triggers.HomeNameTrigger.NAME_REFUSED:
+        raise ApiError(400, triggers.NAME_REFUSED_MESSAGE, field="name")
+    if trigger == triggers.HomeNameTrigger.RATE_LIMITED:
+        seconds = triggers.RATE_LIMIT_SECONDS
+        message = f"Too many requests. Try again in {seconds} seconds."
+        raise ApiError(429, message, retry_after=seconds)
     with transaction.atomic():
         home = SandboxHome.objects.create(
             name=name,
@@ -371,14 +274,15 @@ def get_price_signal(body: Body, home_id: str) -> JsonResponse:
     home = known_home(home_id)
     has_start, has_end = body.get("startTime") is not None, body.get("endTime") is not None
     if has_start != has_end:
-        raise ApiError(400, "Send both startTime and endTime, or neither.")
+        missing = "endTime" if has_start else "startTime"
+        raise ApiError(400, "Send both startTime and endTime, or neither.", field=missing)
     if has_start:
         start = price_signal.slot_start(moment(body, "startTime"))
         end = moment(body, "endTime")
         if end <= start:
-            raise ApiError(400, "endTime must be after startTime.")
+            raise ApiError(400, "endTime must be after startTime.", field="endTime")
         if end - start > price_signal.MAX_WINDOW:
-            raise ApiError(400, "The window may be at most 7 days.")
+            raise ApiError(400, "The window may be at most 7 days.", field="endTime")
         count = math.ceil((end - start) / price_signal.INTERVAL)
     else:
         start = price_signal.slot_start(timezone.now())
@@ -420,6 +324,8 @@ def update_home(body: Body, home_id: str) -> JsonResponse:
         raise ApiError(400, f"Send at least one of: {', '.join(sorted(fields))}.")
     if "name" in body:
         home.name = home_name(body)
+        if triggers.home_name_trigger(home.name) == triggers.HomeNameTrigger.NAME_REFUSED:
+            raise ApiError(400, triggers.NAME_REFUSED_MESSAGE, field="name")
     if body.keys() & {"zipcode", "utilityId", "ratePlanId"}:
         # The new combination must hold together: the plan belongs to a utility serving the ZIP.
         zipcode = zipcode_of(body) if "zipcode" in body else home.zipcode

@@ -6,10 +6,17 @@ for a call that changes something (homes/create, homes/solar/create, homes/{id}/
 is False after any 5xx, a timeout after sending, a dropped connection or an unreadable 2xx,
 because the change may have been made; True for a failure to connect and for a 4xx, and for
 every failure of a read (nothing to change). Technical detail goes to the log, never into
-`message`; no error text carries the API key or a token.
+`message`; no error text carries the API key or a token. When WattShift answered with its
+error envelope, `envelope` holds it (request id, error code, field errors).
 """
 
+import math
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from onboarding.wattshift.types import ErrorEnvelope, FieldError
 
 
 class WattShiftError(Exception):
@@ -18,17 +25,31 @@ class WattShiftError(Exception):
 
     def __init__(
         self,
-        message: str | None = None,
+        message: str | Promise | None = None,
         *,
         status: int | None = None,
         outcome_known: bool | None = None,
+        envelope: ErrorEnvelope | None = None,
     ) -> None:
         self.message = str(message or self.default_message)
         self.status = status
+        self.envelope = envelope
         # The client sets it per call: the same 503 is "not processed" for a read only.
         if outcome_known is not None:
             self.outcome_known = outcome_known
         super().__init__(self.message)
+
+    @property
+    def request_id(self) -> str:
+        return self.envelope.request_id if self.envelope else ""
+
+    @property
+    def error_code(self) -> str:
+        return self.envelope.error_code if self.envelope else ""
+
+    @property
+    def field_errors(self) -> tuple[FieldError, ...]:
+        return self.envelope.field_errors if self.envelope else ()
 
 
 class UpstreamUnavailable(WattShiftError):
@@ -74,6 +95,42 @@ class Unauthorized(Rejected):
         "The WattShift service did not accept this app's credentials. Ask an administrator "
         "to check the API key."
     )
+
+
+class RateLimited(Rejected):
+    """429 or RATE_LIMITED: not processed, and never repeated automatically; `retry_after` is
+    how many seconds WattShift asked us to wait, when it said."""
+
+    default_message = _("WattShift is receiving too many requests. Try again in a few minutes.")
+
+    def __init__(
+        self,
+        message: str | Promise | None = None,
+        *,
+        retry_after: int | None = None,
+        status: int | None = None,
+        outcome_known: bool | None = None,
+        envelope: ErrorEnvelope | None = None,
+    ) -> None:
+        self.retry_after = retry_after
+        super().__init__(
+            message or _wait_message(retry_after),
+            status=status,
+            outcome_known=outcome_known,
+            envelope=envelope,
+        )
+
+
+def _wait_message(seconds: int | None) -> str | None:
+    if seconds is None:
+        return None
+    # People plan in minutes: round up, so "try again" never comes too early.
+    minutes = max(1, math.ceil(seconds / 60))
+    return ngettext(
+        "WattShift is receiving too many requests. Try again in about %(minutes)d minute.",
+        "WattShift is receiving too many requests. Try again in about %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 class UpstreamServerError(WattShiftError):

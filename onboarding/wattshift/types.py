@@ -1,4 +1,4 @@
-"""What the WattShift API answers, as typed values. ZIP codes and ids are always strings."""
+"""The values the client speaks in: never a wire name. ZIP codes and ids are always strings."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -8,7 +8,7 @@ from enum import StrEnum
 
 
 class Appliance(StrEnum):
-    """The appliances homes/create asks about, in the order the questions are asked."""
+    """An appliance question of homes/create, in the order the questions are asked."""
 
     EV_CHARGER = "ev_charger"
     ELECTRIC_HEATER = "electric_heater"
@@ -19,15 +19,15 @@ class Appliance(StrEnum):
 
 @dataclass(frozen=True)
 class RatePlan:
-    id: str  # what to send as ratePlanId; not unique within a utility (see UPSTREAM_API.md)
-    name: str  # ratePlanName, e.g. "TOU-D"
-    rate_id: str = ""  # rateID: a tariff reference for display and troubleshooting only
+    id: str  # not unique within a utility (UPSTREAM_API.md): a plan is its id and its name
+    name: str
+    rate_id: str = ""  # display only: WattShift is always sent the id
     supported_type: str = ""
 
 
 @dataclass(frozen=True)
 class Utility:
-    id: str  # utilityId, e.g. "14328"
+    id: str
     name: str
     rate_plans: tuple[RatePlan, ...] = ()
 
@@ -46,11 +46,11 @@ class Home:
     zipcode: str = ""
     utility_id: str = ""
     rate_plan_id: str = ""
-    created_at: str = ""  # createdAt as WattShift sent it
+    created_at: str = ""  # createdAt as WattShift wrote it; shown as is when it is no time
 
     @property
     def created(self) -> datetime | None:
-        """createdAt read as a time (UTC if it names no zone); None when it is not one."""
+        """createdAt read as a time (UTC when it names no zone); None when it is not one."""
         try:
             moment = datetime.fromisoformat(self.created_at.strip())
         except ValueError:
@@ -73,8 +73,30 @@ class HomeDetails:
 
 @dataclass(frozen=True)
 class PriceSignal:
+    """Prices in $/kWh, one per `interval` from `start`; imports and exports likewise."""
+
     start: datetime
     interval: timedelta
-    prices: tuple[Decimal, ...]  # $/kWh, one per interval
+    prices: tuple[Decimal, ...]
     imports: tuple[Decimal, ...] = ()
     exports: tuple[Decimal, ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """WattShift's complaint about one request field, named as the client names it."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ErrorEnvelope:
+    """The error answer of UPSTREAM_API.md section 5."""
+
+    request_id: str  # what WattShift's own support asks for
+    message: str
+    error_code: str = ""
+    recovery_action: str = ""  # advice for administrators, never shown to installers
+    field_errors: tuple[FieldError, ...] = ()
+    retry_after_seconds: int | None = None

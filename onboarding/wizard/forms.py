@@ -109,7 +109,7 @@ class ResolveWithHomeIdForm(forms.Form):
         self.check: selectors.HomeIdCheck | None = None
 
     def clean_home_id(self) -> str:
-        home_id = self.cleaned_data["home_id"].strip()
+        home_id: str = self.cleaned_data["home_id"].strip()
         if not HOME_ID_PATTERN.fullmatch(home_id):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
         other = Onboarding.objects.exclude(pk=self.onboarding.pk).filter(home_id=home_id).first()

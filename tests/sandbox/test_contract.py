@@ -6,6 +6,7 @@ every test trigger, in both auth modes.
 """
 
 import gc
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -19,16 +20,25 @@ from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from onboarding.sandbox.models import ReceivedRequest, SandboxHome, SessionToken
+from onboarding.sandbox.price_signal import iso
 from onboarding.wattshift.client import WattShiftClient
 from onboarding.wattshift.errors import (
     InvalidAnswer,
     OutcomeUnknown,
+    RateLimited,
     Rejected,
     Unauthorized,
     UpstreamServerError,
     WattShiftError,
 )
-from onboarding.wattshift.types import Home, HomeDetails, RatePlan, Utility
+from onboarding.wattshift.types import (
+    Appliance,
+    FieldError,
+    Home,
+    HomeDetails,
+    RatePlan,
+    Utility,
+)
 
 # The live server answers from another thread, so what each side writes must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +51,7 @@ CAMBRIDGE_HOME = HomeDetails(
     zipcode="02139",
     utility_id="54913",
     rate_plan_id="6729947eefe3563cb2d80ac3",
-    appliances={"hasEvCharger": True, "hasElectricHeater": False, "hasAC": None},
+    appliances={Appliance.EV_CHARGER: True, Appliance.ELECTRIC_HEATER: False, Appliance.AC: None},
 )
 
 MakeClient = Callable[..., WattShiftClient]
@@ -158,19 +168,20 @@ def test_a_home_goes_through_every_endpoint(client: WattShiftClient) -> None:
     window = client.price_signal(created.id, start=start, end=start + timedelta(hours=2))
     assert (window.start, len(window.prices)) == (start, 8)
 
-    assert client.list_homes() == [
+    listed = client.list_homes()
+    assert listed == [
         Home(
             id=created.id,
             name="Ina's bungalow",
             zipcode="02139",
             utility_id="54913",
             rate_plan_id="6729947eefe3563cb2d80ac3",
-            created_at=home.created_at.isoformat().replace("+00:00", "Z"),
-            created=home.created_at,
+            created_at=iso(home.created_at),
         )
     ]
+    assert listed[0].created == home.created_at
 
-    client.update_home(created.id, name="Renamed", ratePlanId="a658bcfed03b09eeac18f140")
+    client.update_home(created.id, name="Renamed", rate_plan_id="a658bcfed03b09eeac18f140")
     home.refresh_from_db()
     assert (home.name, home.rate_plan_id) == ("Renamed", "a658bcfed03b09eeac18f140")
     assert_no_secret_anywhere()
@@ -348,3 +359,88 @@ def test_an_unknown_home_is_rejected_as_404(make_client: MakeClient) -> None:
         client.add_solar(home_id="ws_home_does_not_exist", size_kw=Decimal(5), net_metered=True)
     with pytest.raises(Rejected):
         client.update_home("ws_home_does_not_exist", name="x")
+
+
+# The error envelope, end to end ----------------------------------------------------------------
+
+NAME_REFUSED = (
+    "This name is not accepted by WattShift. Use the customer's name or the street address."
+)
+REQUEST_ID = re.compile(r"req_[0-9a-f]{16}")
+
+
+def test_a_refused_name_carries_its_field_error_and_a_request_id(client: WattShiftClient) -> None:
+    details = HomeDetails(**{**CAMBRIDGE_HOME.__dict__, "name": "Test Name Refused"})
+
+    with pytest.raises(Rejected) as caught:
+        client.create_home(details)
+
+    error = caught.value
+    assert type(error) is Rejected
+    assert (error.status, error.outcome_known) == (400, True)
+    assert error.field_errors == (FieldError(field="name", message=NAME_REFUSED),)
+    assert REQUEST_ID.fullmatch(error.request_id)
+    assert error.error_code == "VALIDATION_FAILED"
+    assert error.message == f"The WattShift service refused the request: {NAME_REFUSED}"
+    assert not SandboxHome.objects.exists()
+
+
+def test_a_refused_name_on_update_leaves_the_home_as_it_was(client: WattShiftClient) -> None:
+    home_id = client.create_home(CAMBRIDGE_HOME).id
+
+    with pytest.raises(Rejected) as caught:
+        client.update_home(home_id, name="test name refused")
+
+    assert caught.value.field_errors == (FieldError(field="name", message=NAME_REFUSED),)
+    assert SandboxHome.objects.get(pk=home_id).name == "Ina's bungalow"
+
+
+def test_a_rate_limit_is_never_repeated_and_says_when_to_try_again(
+    make_client: MakeClient,
+) -> None:
+    client = make_client(retries=2)
+    details = HomeDetails(**{**CAMBRIDGE_HOME.__dict__, "name": "Test Rate Limited"})
+
+    with pytest.raises(RateLimited) as caught:
+        client.create_home(details)
+
+    error = caught.value
+    assert (error.status, error.retry_after, error.outcome_known) == (429, 120, True)
+    assert error.error_code == "RATE_LIMITED"
+    assert REQUEST_ID.fullmatch(error.request_id)
+    assert error.message == (
+        "WattShift is receiving too many requests. Try again in about 2 minutes."
+    )
+    assert received("/homes/create") == [429]
+    assert not SandboxHome.objects.exists()
+
+
+def test_a_validation_failure_names_the_clients_field(make_client: MakeClient) -> None:
+    details = HomeDetails(**{**CAMBRIDGE_HOME.__dict__, "rate_plan_id": "662955dff338bcedec0dbfe7"})
+
+    with pytest.raises(Rejected) as caught:
+        make_client().create_home(details)
+
+    [field_error] = caught.value.field_errors
+    assert field_error.field == "rate_plan_id"
+    assert "is not a plan of utility 54913" in field_error.message
+
+
+@pytest.mark.parametrize("auth", ["api-key", "session-token"])
+def test_a_wrong_key_carries_its_error_code(make_client: MakeClient, auth: str) -> None:
+    with pytest.raises(Unauthorized) as caught:
+        make_client(auth=auth, api_key="not-the-sandbox-key").list_homes()
+    assert caught.value.error_code == "AUTH_INVALID_API_KEY"
+    assert REQUEST_ID.fullmatch(caught.value.request_id)
+
+
+def test_solar_first_lists_the_plans_that_suit_solar_first(client: WattShiftClient) -> None:
+    [utility] = client.utilities_for_zip("95313", solar_first=True)
+    assert [plan.name for plan in utility.rate_plans] == ["E-6", "TOU-D", "TOU-C"]
+    assert utility.rate_plans[0].id == "66d811ce52c6fe40859130e8"
+
+    [pge, smud] = client.utilities_for_zip("95630", solar_first=True)
+    [usual_pge, usual_smud] = client.utilities_for_zip("95630")
+    assert (pge.rate_plans[0].name, usual_pge.rate_plans[0].name) == ("EV2-A", "E-TOU-C")
+    assert set(pge.rate_plans) == set(usual_pge.rate_plans)
+    assert smud == usual_smud

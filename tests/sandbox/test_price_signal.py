@@ -6,7 +6,14 @@ from typing import Any
 import pytest
 from pytest_django.fixtures import Settings
 
-from tests.sandbox.conftest import CreateHome, SandboxPost
+from tests.sandbox.conftest import (
+    TRY_LATER,
+    UNKNOWN_HOME,
+    CreateHome,
+    SandboxPost,
+    envelope,
+    refused,
+)
 
 # Midnight to midnight in Irvine, CA (PDT, UTC-7), a day without a clock change.
 DAY = {"startTime": "2026-03-10T07:00:00Z", "endTime": "2026-03-11T07:00:00Z"}
@@ -128,37 +135,48 @@ def test_a_requested_window_starts_at_its_slot_and_ends_at_its_end(
 
 
 @pytest.mark.parametrize(
-    ("body", "message"),
+    ("body", "field", "message"),
     [
-        ({"startTime": DAY["startTime"]}, "Send both startTime and endTime, or neither."),
-        ({"endTime": DAY["endTime"]}, "Send both startTime and endTime, or neither."),
+        (
+            {"startTime": DAY["startTime"]},
+            "endTime",
+            "Send both startTime and endTime, or neither.",
+        ),
+        ({"endTime": DAY["endTime"]}, "startTime", "Send both startTime and endTime, or neither."),
         (
             {"startTime": DAY["endTime"], "endTime": DAY["startTime"]},
+            "endTime",
             "endTime must be after startTime.",
         ),
         (
             {"startTime": "2026-03-01T00:00:00Z", "endTime": "2026-03-09T00:00:00Z"},
+            "endTime",
             "The window may be at most 7 days.",
         ),
         (
             {"startTime": "tomorrow", "endTime": "later"},
+            "startTime",
             "startTime must be an ISO-8601 date and time.",
         ),
-        ({"startTime": 1, "endTime": 2}, "startTime must be a string."),
+        ({"startTime": 1, "endTime": 2}, "startTime", "startTime must be a string."),
     ],
 )
 def test_a_bad_window_is_400(
-    post: SandboxPost, create_home: CreateHome, body: dict, message: str
+    post: SandboxPost, create_home: CreateHome, body: dict, field: str, message: str
 ) -> None:
     response = post(f"homes/{create_home()['id']}/price_signal", body)
     assert response.status_code == 400
-    assert response.json() == {"message": message}
+    assert envelope(response) == refused(message, field)
 
 
 def test_the_signal_of_an_unknown_home_is_404(post: SandboxPost) -> None:
     response = post("homes/ws_home_0000/price_signal")
     assert response.status_code == 404
-    assert response.json() == {"message": "Home 'ws_home_0000' not found."}
+    assert envelope(response) == {
+        "error_code": "NOT_FOUND",
+        "message": "Home 'ws_home_0000' not found.",
+        "recovery_action": UNKNOWN_HOME,
+    }
 
 
 def test_the_price_fail_once_home_fails_one_fetch_and_all_its_retries(
@@ -170,5 +188,10 @@ def test_the_price_fail_once_home_fails_one_fetch_and_all_its_retries(
         failed = post(f"homes/{home_id}/price_signal", DAY)
         assert failed.status_code == 503
         assert "message" in failed.json()
+        assert envelope(failed) == {
+            "error_code": "INTERNAL_ERROR",
+            "message": "Service temporarily unavailable. Try again.",
+            "recovery_action": TRY_LATER,
+        }
     assert len(signal(post, home_id, DAY)["prices"]) == 96
     assert len(signal(post, home_id, DAY)["prices"]) == 96

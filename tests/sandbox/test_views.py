@@ -12,8 +12,18 @@ from pytest_django.fixtures import Settings
 
 from onboarding.sandbox import data
 from onboarding.sandbox.models import ReceivedRequest, SandboxHome, SessionToken
-from tests.sandbox.conftest import VALID_HOME, CreateHome, SandboxPost
+from tests.sandbox.conftest import (
+    NOT_JSON,
+    TRY_LATER,
+    UNKNOWN_HOME,
+    VALID_HOME,
+    CreateHome,
+    SandboxPost,
+    envelope,
+    refused,
+)
 
+MISSING_KEY = "Send the API key in the x-ws-api-key header (session tokens are minted with it)."
 DOCUMENTED_EXAMPLE = [
     {
         "utilityId": "14328",
@@ -33,7 +43,11 @@ DOCUMENTED_EXAMPLE = [
 def test_a_missing_api_key_is_401_with_a_json_message(post: SandboxPost) -> None:
     response = post("utility/get", {"zipcode": "95313"}, headers={})
     assert response.status_code == 401
-    assert response.json() == {"message": "Missing or invalid credentials."}
+    assert envelope(response) == {
+        "error_code": "AUTH_MISSING_API_KEY",
+        "message": "Missing or invalid credentials.",
+        "recovery_action": MISSING_KEY,
+    }
 
 
 def test_a_wrong_api_key_is_401(post: SandboxPost) -> None:
@@ -98,7 +112,12 @@ def test_get_is_405_and_unknown_paths_are_json_404(post: SandboxPost, client: Cl
     assert "message" in response.json()
     unknown = post("homes/delete", {})
     assert unknown.status_code == 404
-    assert unknown.json() == {"message": "No such endpoint."}
+    assert envelope(unknown) == {
+        "error_code": "NOT_FOUND",
+        "message": "No such endpoint.",
+        "recovery_action": "Check the path: every endpoint is under /v1/, as the API reference "
+        "lists it.",
+    }
 
 
 def test_the_api_needs_no_login_and_no_csrf_token(db: None) -> None:
@@ -182,7 +201,7 @@ def test_a_zip_nobody_serves_is_an_empty_list(post: SandboxPost, zipcode: str) -
 def test_utility_get_validates_the_zip(post: SandboxPost, body: dict, message: str) -> None:
     response = post("utility/get", body)
     assert response.status_code == 400
-    assert response.json() == {"message": message}
+    assert envelope(response) == refused(message, "zipcode")
 
 
 def test_every_zip_in_the_data_answers_string_ids_in_a_consistent_shape(
@@ -289,61 +308,72 @@ def test_create_takes_solar_directly_as_the_current_docs_allow(post: SandboxPost
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "field", "message"),
     [
-        ({"name": None}, "name is required."),
-        ({"name": "   "}, "name must not be empty."),
-        ({"name": "x" * 256}, "name must be at most 255 characters."),
-        ({"name": 42}, "name must be a string."),
-        ({"zipcode": None}, "zipcode is required."),
-        ({"zipcode": 2139}, "zipcode must be a string."),
-        ({"zipcode": "2139"}, "zipcode must be a string of five digits."),
-        ({"utilityId": "14328"}, "utilityId '14328' does not serve ZIP code 02139."),
-        ({"utilityId": 54913}, "utilityId must be a string."),
+        ({"name": None}, "name", "name is required."),
+        ({"name": "   "}, "name", "name must not be empty."),
+        ({"name": "x" * 256}, "name", "name must be at most 255 characters."),
+        ({"name": 42}, "name", "name must be a string."),
+        ({"zipcode": None}, "zipcode", "zipcode is required."),
+        ({"zipcode": 2139}, "zipcode", "zipcode must be a string."),
+        ({"zipcode": "2139"}, "zipcode", "zipcode must be a string of five digits."),
+        ({"utilityId": "14328"}, "utilityId", "utilityId '14328' does not serve ZIP code 02139."),
+        ({"utilityId": 54913}, "utilityId", "utilityId must be a string."),
         (
             {"ratePlanId": "662955dff338bcedec0dbfe7"},
+            "ratePlanId",
             "ratePlanId '662955dff338bcedec0dbfe7' is not a plan of utility 54913.",
         ),
-        ({"zipcode": "96799"}, "utilityId '54913' does not serve ZIP code 96799."),
-        ({"hasEvCharger": "yes"}, "hasEvCharger must be true, false or null."),
-        ({"hasAC": 1}, "hasAC must be true, false or null."),
-        ({"acType": "ducted"}, "acType must be one of: central, window, split, other."),
-        ({"acType": ""}, "acType must be one of: central, window, split, other."),
-        ({"solarSystemSizeKw": "5"}, "solarSystemSizeKw must be a number."),
-        ({"solarSystemSizeKw": 0}, "solarSystemSizeKw must be more than 0 and at most 1000."),
-        ({"clientId": 7}, "clientId must be a string."),
+        ({"zipcode": "96799"}, "utilityId", "utilityId '54913' does not serve ZIP code 96799."),
+        ({"hasEvCharger": "yes"}, "hasEvCharger", "hasEvCharger must be true, false or null."),
+        ({"hasAC": 1}, "hasAC", "hasAC must be true, false or null."),
+        ({"acType": "ducted"}, "acType", "acType must be one of: central, window, split, other."),
+        ({"acType": ""}, "acType", "acType must be one of: central, window, split, other."),
+        ({"solarSystemSizeKw": "5"}, "solarSystemSizeKw", "solarSystemSizeKw must be a number."),
+        (
+            {"solarSystemSizeKw": 0},
+            "solarSystemSizeKw",
+            "solarSystemSizeKw must be more than 0 and at most 1000.",
+        ),
+        ({"clientId": 7}, "clientId", "clientId must be a string."),
     ],
 )
-def test_create_rejects_an_invalid_body(post: SandboxPost, change: dict, message: str) -> None:
+def test_create_rejects_an_invalid_body(
+    post: SandboxPost, change: dict, field: str, message: str
+) -> None:
     body = {key: value for key, value in {**VALID_HOME, **change}.items() if value is not None}
     response = post("homes/create", body)
     assert response.status_code == 400
-    assert response.json() == {"message": message}
+    assert envelope(response) == refused(message, field)
     assert not SandboxHome.objects.exists()
 
 
 @pytest.mark.parametrize(
-    ("raw", "message"),
+    ("raw", "expected"),
     [
-        ("{not json", "The request body is not valid JSON."),
-        ('{"name": NaN}', "The request body is not valid JSON."),
-        ("[1, 2]", "The request body must be a JSON object."),
-        ("", "name is required."),
+        ("{not json", refused("The request body is not valid JSON.", recovery=NOT_JSON)),
+        ('{"name": NaN}', refused("The request body is not valid JSON.", recovery=NOT_JSON)),
+        ("[1, 2]", refused("The request body must be a JSON object.", recovery=NOT_JSON)),
+        ("", refused("name is required.", "name")),
     ],
 )
 def test_create_rejects_a_body_that_is_not_a_json_object(
-    post: SandboxPost, raw: str, message: str
+    post: SandboxPost, raw: str, expected: dict
 ) -> None:
     response = post("homes/create", raw=raw)
     assert response.status_code == 400
-    assert response.json() == {"message": message}
+    assert envelope(response) == expected
 
 
 @pytest.mark.parametrize("name", ["Test Create Fail", "  test CREATE fail  "])
 def test_the_create_fail_name_answers_500_and_creates_nothing(post: SandboxPost, name: str) -> None:
     response = post("homes/create", {**VALID_HOME, "name": name})
     assert response.status_code == 500
-    assert response.json() == {"message": "Internal server error."}
+    assert envelope(response) == {
+        "error_code": "INTERNAL_ERROR",
+        "message": "Internal server error.",
+        "recovery_action": TRY_LATER,
+    }
     assert not SandboxHome.objects.exists()
 
 
@@ -387,29 +417,41 @@ def test_solar_for_an_unknown_home_is_404(post: SandboxPost) -> None:
     body = {"homeId": "ws_home_missing", "solarSystemSizeKw": 5, "isNonNetMetered": False}
     response = post("homes/solar/create", body)
     assert response.status_code == 404
-    assert response.json() == {"message": "Home 'ws_home_missing' not found."}
+    assert envelope(response) == {
+        "error_code": "NOT_FOUND",
+        "message": "Home 'ws_home_missing' not found.",
+        "recovery_action": UNKNOWN_HOME,
+    }
 
 
 @pytest.mark.parametrize(
-    ("change", "message"),
+    ("change", "field", "message"),
     [
-        ({"solarSystemSizeKw": "5"}, "solarSystemSizeKw must be a number."),
-        ({"solarSystemSizeKw": True}, "solarSystemSizeKw must be a number."),
-        ({"solarSystemSizeKw": -1}, "solarSystemSizeKw must be more than 0 and at most 1000."),
-        ({"solarSystemSizeKw": 0.0}, "solarSystemSizeKw must be more than 0 and at most 1000."),
-        ({"solarSystemSizeKw": None}, "solarSystemSizeKw is required."),
-        ({"isNonNetMetered": "no"}, "isNonNetMetered must be true or false."),
-        ({"homeId": None}, "homeId is required."),
+        ({"solarSystemSizeKw": "5"}, "solarSystemSizeKw", "solarSystemSizeKw must be a number."),
+        ({"solarSystemSizeKw": True}, "solarSystemSizeKw", "solarSystemSizeKw must be a number."),
+        (
+            {"solarSystemSizeKw": -1},
+            "solarSystemSizeKw",
+            "solarSystemSizeKw must be more than 0 and at most 1000.",
+        ),
+        (
+            {"solarSystemSizeKw": 0.0},
+            "solarSystemSizeKw",
+            "solarSystemSizeKw must be more than 0 and at most 1000.",
+        ),
+        ({"solarSystemSizeKw": None}, "solarSystemSizeKw", "solarSystemSizeKw is required."),
+        ({"isNonNetMetered": "no"}, "isNonNetMetered", "isNonNetMetered must be true or false."),
+        ({"homeId": None}, "homeId", "homeId is required."),
     ],
 )
 def test_solar_rejects_an_invalid_body(
-    post: SandboxPost, create_home: CreateHome, change: dict, message: str
+    post: SandboxPost, create_home: CreateHome, change: dict, field: str, message: str
 ) -> None:
     home_id = create_home()["id"]
     body = {"homeId": home_id, "solarSystemSizeKw": 5, "isNonNetMetered": False, **change}
     response = post("homes/solar/create", {k: v for k, v in body.items() if v is not None})
     assert response.status_code == 400
-    assert response.json() == {"message": message}
+    assert envelope(response) == refused(message, field)
     assert SandboxHome.objects.get().solar_system_size_kw is None
 
 

@@ -32,7 +32,7 @@ def make_client(pauses: list[float], **options: object) -> WattShiftClient:
     settings.update(options)
     client = WattShiftClient(**settings)  # type: ignore[arg-type]
     # Record the backoff pauses instead of sleeping through them.
-    client._sleep = pauses.append
+    client.transport.sleep = pauses.append
     return client
 
 

@@ -8,6 +8,8 @@ Whether a failed call may have changed something upstream is decided by the clie
 (`WattShiftError.outcome_known`); this module branches on that flag, never on error classes.
 """
 
+from typing import Any
+
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,7 +132,7 @@ def submit_onboarding(*, onboarding: Onboarding, by: User) -> Onboarding:
     return onboarding
 
 
-def _plan_to_use(onboarding: Onboarding) -> dict[str, str]:
+def _plan_to_use(onboarding: Onboarding) -> dict[str, Any]:
     """For a homeowner not sure of the plan: the plan WattShift lists first for the utility
     (asked with the plans that suit solar first, for a home with solar), to record with the
     claim. Nothing otherwise. Raises PlanUnavailable."""

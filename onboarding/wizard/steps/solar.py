@@ -97,7 +97,7 @@ class SolarForm(StepForm):
         self.fields["solar_net_metered"].initial = _bool_answer(self.onboarding.solar_net_metered)
 
     def clean_has_solar(self) -> bool:
-        value = self.cleaned_data["has_solar"]
+        value: str = self.cleaned_data["has_solar"]
         if value not in (YES, NO):
             raise self._error("invalid_answer")
         return value == YES

@@ -195,7 +195,7 @@ def render_check_answers(request: AuthenticatedRequest, onboarding: Onboarding) 
     """Every answer with its Change link, likely duplicates, and the Create home button."""
     others = list(selectors.likely_duplicates(onboarding, seen_by=request.user))
     # What the person may not open themselves is only counted: no id, status, owner or link.
-    duplicates = [other for other in others if other.visible]
+    duplicates = [other for other in others if other.visible]  # type: ignore[attr-defined]
     return render(
         request,
         "wizard/check_answers.html",

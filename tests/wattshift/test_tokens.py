@@ -5,8 +5,9 @@ import threading
 import pytest
 import responses
 
-from onboarding.wattshift.client import WattShiftClient, current_session_tokens
-from onboarding.wattshift.errors import Unauthorized
+from onboarding.wattshift.client import WattShiftClient
+from onboarding.wattshift.errors import RateLimited, Unauthorized
+from onboarding.wattshift.tokens import current_session_tokens
 from onboarding.wattshift.types import CreatedHome, HomeDetails
 from tests.wattshift.conftest import API_KEY, TOKEN, url
 
@@ -165,3 +166,102 @@ def test_concurrent_first_calls_mint_one_token(
     assert failures == []
     assert paths(upstream).count("/v1/onboarding/session-token/generate") == 1
     assert paths(upstream).count("/v1/utility/get") == 8
+
+
+def expired(status: int) -> dict[str, object]:
+    return {
+        "status": status,
+        "json": {
+            "request_id": "req_exp",
+            "error_code": "AUTH_EXPIRED_CREDENTIAL",
+            "message": "The session token has expired.",
+        },
+    }
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 500])
+def test_an_expired_credential_renews_the_token_once_whatever_the_status(
+    token_client: WattShiftClient, upstream: responses.RequestsMock, status: int
+) -> None:
+    upstream.post(GENERATE, json={"sessionToken": "tok-expired-1"})
+    upstream.post(GENERATE, json={"sessionToken": "tok-fresh-2"})
+    upstream.post(url("/v1/homes/create"), **expired(status))
+    upstream.post(url("/v1/homes/create"), json={"id": "ws_home_9"})
+
+    assert token_client.create_home(DETAILS) == CreatedHome(id="ws_home_9")
+
+    assert paths(upstream) == [
+        "/v1/onboarding/session-token/generate",
+        "/v1/homes/create",
+        "/v1/onboarding/session-token/generate",
+        "/v1/homes/create",
+    ]
+    assert upstream.calls[3].request.headers["Authorization"] == "Bearer tok-fresh-2"
+
+
+def test_a_second_expired_credential_is_final(
+    token_client: WattShiftClient, upstream: responses.RequestsMock, pauses: list[float]
+) -> None:
+    upstream.post(GENERATE, json={"sessionToken": TOKEN})
+    upstream.post(UTILITIES, **expired(403))
+
+    with pytest.raises(Unauthorized) as raised:
+        token_client.utilities_for_zip("95313")
+
+    assert raised.value.error_code == "AUTH_EXPIRED_CREDENTIAL"
+    assert raised.value.request_id == "req_exp"
+    assert paths(upstream).count("/v1/utility/get") == 2
+    assert paths(upstream).count("/v1/onboarding/session-token/generate") == 2
+    assert pauses == []
+
+
+@pytest.mark.parametrize(
+    "code", ["AUTH_INVALID_API_KEY", "AUTH_REVOKED_CREDENTIAL", "AUTH_INSUFFICIENT_SCOPE"]
+)
+def test_other_refusals_with_403_do_not_renew(
+    token_client: WattShiftClient, upstream: responses.RequestsMock, code: str
+) -> None:
+    upstream.post(GENERATE, json={"sessionToken": TOKEN})
+    upstream.post(
+        UTILITIES, status=403, json={"request_id": "req_1", "error_code": code, "message": "No."}
+    )
+
+    with pytest.raises(Unauthorized):
+        token_client.utilities_for_zip("95313")
+
+    assert len(upstream.calls) == 2
+
+
+def test_a_rate_limit_is_not_a_reason_to_renew(
+    token_client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(GENERATE, json={"sessionToken": TOKEN})
+    upstream.post(UTILITIES, status=429, headers={"Retry-After": "30"})
+
+    with pytest.raises(RateLimited):
+        token_client.utilities_for_zip("95313")
+
+    assert paths(upstream) == ["/v1/onboarding/session-token/generate", "/v1/utility/get"]
+
+
+def test_in_api_key_mode_an_expired_credential_is_final(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(UTILITIES, **expired(401))
+
+    with pytest.raises(Unauthorized):
+        client.utilities_for_zip("95313")
+
+    assert paths(upstream) == ["/v1/utility/get"]
+
+
+def test_the_token_cache_hides_its_token_from_repr(
+    token_client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(GENERATE, json={"sessionToken": TOKEN})
+    upstream.post(UTILITIES, json=[])
+
+    token_client.utilities_for_zip("95313")
+
+    assert TOKEN not in repr(token_client._tokens)
+    assert TOKEN not in repr(token_client.transport)

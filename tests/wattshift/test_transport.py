@@ -13,14 +13,15 @@ from onboarding.wattshift.client import WattShiftClient
 from onboarding.wattshift.errors import (
     InvalidAnswer,
     OutcomeUnknown,
+    RateLimited,
     Rejected,
     Unauthorized,
     UpstreamServerError,
     UpstreamUnavailable,
     WattShiftError,
 )
-from onboarding.wattshift.types import HomeDetails
-from tests.wattshift.conftest import make_client, url
+from onboarding.wattshift.types import Appliance, ErrorEnvelope, FieldError, HomeDetails
+from tests.wattshift.conftest import API_KEY, make_client, url
 
 UTILITIES = url("/v1/utility/get")
 CREATE = url("/v1/homes/create")
@@ -111,7 +112,7 @@ CHANGING_CALLS = {
         SOLAR,
         lambda client: client.add_solar(home_id="ws_home_1", size_kw=Decimal(5), net_metered=True),
     ),
-    "update": (UPDATE, lambda client: client.update_home("ws_home_1", solarSystemSizeKw=5)),
+    "update": (UPDATE, lambda client: client.update_home("ws_home_1", solar_size_kw=Decimal(5))),
 }
 # What the upstream did, and whether the change may have been made.
 MAY_HAVE_BEEN_PROCESSED = {
@@ -389,81 +390,6 @@ def test_retries_can_be_turned_off(pauses: list[float], upstream: responses.Requ
     assert len(upstream.calls) == 1
 
 
-@pytest.mark.parametrize(
-    "body",
-    [
-        "<html><body>Welcome to nginx</body></html>",
-        "",
-        "[{]",
-        '{"utilityId": "14328"}',
-        '[{"utilityName": "No id"}]',
-        '[{"utilityId": "1", "utilityName": "U", "ratePlans": {"id": "x"}}]',
-        '[{"utilityId": "1", "utilityName": "U", "ratePlans": [{"ratePlanName": "no id"}]}]',
-        '[{"utilityId": true, "utilityName": "U"}]',
-        '[{"utilityId": 1.5, "utilityName": "U"}]',
-        "[NaN]",
-    ],
-    ids=[
-        "html",
-        "empty",
-        "broken-json",
-        "object-not-list",
-        "no-utility-id",
-        "plans-not-list",
-        "plan-without-id",
-        "boolean-id",
-        "fractional-id",
-        "nan",
-    ],
-)
-def test_unreadable_utilities_are_invalid_answers(
-    client: WattShiftClient, upstream: responses.RequestsMock, body: str
-) -> None:
-    upstream.post(UTILITIES, body=body)
-
-    with pytest.raises(InvalidAnswer) as raised:
-        client.utilities_for_zip("00200")
-
-    assert raised.value.outcome_known is True
-    assert len(upstream.calls) == 1
-
-
-@pytest.mark.parametrize(
-    "body",
-    [
-        "",
-        '{"homeId": "x", "startTime": "2026-11-27T08:00:00Z"}',
-        '{"startTime": "yesterday", "priceSignal": [0.1]}',
-        '{"startTime": "2026-11-27T08:00:00Z", "priceSignal": ["cheap"]}',
-        '{"startTime": "2026-11-27T08:00:00Z", "priceSignal": []}',
-        '{"startTime": "2026-11-27T08:00:00Z", "prices": [0.1], "exports": 3}',
-        "[0.1, 0.2]",
-    ],
-    ids=["empty", "no-prices", "bad-time", "text-price", "no-values", "exports-not-list", "list"],
-)
-def test_unreadable_price_signals_are_invalid_answers(
-    client: WattShiftClient, upstream: responses.RequestsMock, body: str
-) -> None:
-    upstream.post(url("/v1/homes/ws_home_1/price_signal"), body=body)
-
-    with pytest.raises(InvalidAnswer):
-        client.price_signal("ws_home_1")
-
-
-@pytest.mark.parametrize("body", ["", "<html>OK</html>", '{"name": "Casa"}', '{"id": ""}'])
-def test_a_create_answer_without_an_id_leaves_the_outcome_unknown(
-    client: WattShiftClient, upstream: responses.RequestsMock, body: str
-) -> None:
-    upstream.post(CREATE, body=body)
-
-    with pytest.raises(InvalidAnswer) as raised:
-        client.create_home(DETAILS)
-
-    # The upstream said 2xx, so a home probably exists: the wizard must reconcile, not repeat.
-    assert raised.value.outcome_known is False
-    assert len(upstream.calls) == 1
-
-
 def test_a_redirect_is_not_followed(
     client: WattShiftClient, upstream: responses.RequestsMock
 ) -> None:
@@ -529,7 +455,7 @@ def test_a_slow_read_costs_one_timeout_not_the_whole_deadline(
 ) -> None:
     client = make_client(pauses, timeout=10, deadline=25)
     now = [0.0]
-    client._clock = lambda: now[0]
+    client.transport.clock = lambda: now[0]
 
     def slow_upstream(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         now[0] += request.req_kwargs["timeout"][1]  # type: ignore[attr-defined]
@@ -550,7 +476,7 @@ def test_retries_stay_within_the_deadline(
     client = make_client(pauses, timeout=10, deadline=25)
     now = [0.0]
     read_timeouts: list[float] = []
-    client._clock = lambda: now[0]
+    client.transport.clock = lambda: now[0]
 
     def sleep(seconds: float) -> None:
         pauses.append(seconds)
@@ -563,7 +489,7 @@ def test_retries_stay_within_the_deadline(
         now[0] += min(read_timeout, 9.9)
         return (504, {}, "")
 
-    client._sleep = sleep
+    client.transport.sleep = sleep
     upstream.add_callback(responses.POST, UTILITIES, callback=slow_gateway)
 
     with pytest.raises(UpstreamServerError):
@@ -578,7 +504,7 @@ def test_no_retry_starts_when_the_deadline_is_too_close(
 ) -> None:
     client = make_client(pauses, timeout=10, deadline=10.5)
     now = [0.0]
-    client._clock = lambda: now[0]
+    client.transport.clock = lambda: now[0]
 
     def slow_gateway(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
         now[0] += 10
@@ -590,3 +516,384 @@ def test_no_retry_starts_when_the_deadline_is_too_close(
         client.utilities_for_zip("00408")
     assert len(upstream.calls) == 1
     assert pauses == []
+
+
+def test_every_call_has_connect_and_read_timeouts(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(url("/v1/utility/get"), json=[])
+    slow = WattShiftClient(base_url="https://ws.example.test", api_key="k", timeout=30)
+
+    client.utilities_for_zip("95313")
+    upstream.post(url("/v1/homes/list"), json=[])
+    slow.list_homes()
+
+    assert upstream.calls[0].request.req_kwargs["timeout"] == (5.0, 10.0)
+    assert upstream.calls[1].request.req_kwargs["timeout"] == (5.0, 30)
+
+
+# The error envelope ------------------------------------------------------------------------
+
+
+def envelope_body(**fields: object) -> dict[str, object]:
+    return {"request_id": "req_7f3a", "message": "Request validation failed.", **fields}
+
+
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (400, Rejected),
+        (401, Unauthorized),
+        (403, Unauthorized),
+        (404, Rejected),
+        (409, Rejected),
+        (429, RateLimited),
+        (500, UpstreamServerError),
+        (502, UpstreamServerError),
+        (503, UpstreamServerError),
+        (302, InvalidAnswer),
+    ],
+)
+def test_every_error_class_carries_the_envelope(
+    pauses: list[float],
+    upstream: responses.RequestsMock,
+    status: int,
+    expected: type[WattShiftError],
+) -> None:
+    body = envelope_body(
+        error_code="SOMETHING",
+        recovery_action="Check the request.",
+        field_errors=[{"field": "zipcode", "message": "zipcode is invalid"}],
+    )
+    upstream.post(UTILITIES, status=status, json=body)
+
+    with pytest.raises(expected) as raised:
+        make_client(pauses, retries=0).utilities_for_zip("95313")
+
+    error = raised.value
+    assert type(error) is expected
+    assert error.envelope == ErrorEnvelope(
+        request_id="req_7f3a",
+        message="Request validation failed.",
+        error_code="SOMETHING",
+        recovery_action="Check the request.",
+        field_errors=(FieldError("zipcode", "zipcode is invalid"),),
+    )
+    assert error.request_id == "req_7f3a"
+    assert error.error_code == "SOMETHING"
+    assert error.field_errors == (FieldError("zipcode", "zipcode is invalid"),)
+    assert error.status == status
+
+
+@pytest.mark.parametrize(
+    "body", [{"message": "bad zipcode"}, {}, "<html>Bad Request</html>", ""], ids=str
+)
+def test_an_answer_in_an_older_shape_has_no_envelope(
+    client: WattShiftClient, upstream: responses.RequestsMock, body: object
+) -> None:
+    if isinstance(body, dict):
+        upstream.post(UTILITIES, status=400, json=body)
+    else:
+        upstream.post(UTILITIES, status=400, body=body)
+
+    with pytest.raises(Rejected) as raised:
+        client.utilities_for_zip("95313")
+
+    assert raised.value.envelope is None
+    assert (raised.value.request_id, raised.value.error_code) == ("", "")
+    assert raised.value.field_errors == ()
+
+
+def test_a_refusal_gives_the_envelopes_message_as_its_reason(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(
+        CREATE,
+        status=400,
+        json=envelope_body(
+            error_code="VALIDATION_FAILED",
+            message="ratePlanId is not a plan of utility 14328.",
+            error="ignored: the envelope's message wins",
+        ),
+    )
+
+    with pytest.raises(Rejected) as raised:
+        client.create_home(DETAILS)
+
+    assert raised.value.message == (
+        "The WattShift service refused the request: ratePlanId is not a plan of utility 14328."
+    )
+    assert raised.value.outcome_known is True
+
+
+def test_an_envelope_with_an_empty_message_falls_back_to_the_older_reasons(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(UTILITIES, status=422, json=envelope_body(message="", detail="zipcode is odd"))
+
+    with pytest.raises(Rejected) as raised:
+        client.utilities_for_zip("95313")
+
+    assert raised.value.request_id == "req_7f3a"
+    assert raised.value.message == "The WattShift service refused the request: zipcode is odd"
+
+
+@pytest.mark.parametrize("status", [400, 401, 429, 500])
+def test_the_recovery_action_is_logged_for_administrators_never_shown(
+    pauses: list[float],
+    upstream: responses.RequestsMock,
+    caplog: pytest.LogCaptureFixture,
+    status: int,
+) -> None:
+    advice = "Rotate the API key in the partner console, then restart the app."
+    upstream.post(
+        UTILITIES,
+        status=status,
+        json=envelope_body(error_code="AUTH_INVALID_API_KEY", recovery_action=advice),
+    )
+
+    with (
+        caplog.at_level(logging.INFO, logger="onboarding.wattshift"),
+        pytest.raises(WattShiftError) as raised,
+    ):
+        make_client(pauses, retries=0).utilities_for_zip("95313")
+
+    [logged] = [r for r in caplog.records if "recovery_action:" in r.getMessage()]
+    assert logged.levelno == logging.WARNING
+    assert logged.getMessage().endswith(f"recovery_action: {advice}")
+    assert {r.levelno for r in caplog.records if advice in r.getMessage()} == {logging.WARNING}
+    assert "request_id=req_7f3a" in logged.getMessage()
+    assert "error_code=AUTH_INVALID_API_KEY" in logged.getMessage()
+    assert advice not in raised.value.message
+    assert advice not in str(raised.value)
+    assert "Rotate" not in raised.value.message
+    assert raised.value.envelope is not None
+    assert raised.value.envelope.recovery_action == advice
+
+
+def test_the_call_log_line_carries_the_request_id_and_error_code(
+    client: WattShiftClient, upstream: responses.RequestsMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    upstream.post(CREATE, status=400, json=envelope_body(error_code="VALIDATION_FAILED"))
+
+    with caplog.at_level(logging.INFO, logger="onboarding.wattshift"), pytest.raises(Rejected):
+        client.create_home(DETAILS)
+
+    [call] = [r for r in caplog.records if r.levelno == logging.INFO]
+    assert call.getMessage().endswith(
+        "outcome=rejected request_id=req_7f3a error_code=VALIDATION_FAILED"
+    )
+    assert (call.ws_request_id, call.ws_error_code) == ("req_7f3a", "VALIDATION_FAILED")
+
+
+def test_without_an_envelope_the_call_log_line_is_as_before(
+    client: WattShiftClient, upstream: responses.RequestsMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    upstream.post(CREATE, status=400, json={"message": "bad"})
+
+    with caplog.at_level(logging.INFO, logger="onboarding.wattshift"), pytest.raises(Rejected):
+        client.create_home(DETAILS)
+
+    [call] = [r for r in caplog.records if r.levelno == logging.INFO]
+    assert call.getMessage().endswith("attempt=1/1 outcome=rejected")
+    assert (call.ws_request_id, call.ws_error_code) == ("", "")
+
+
+def test_field_errors_name_the_clients_fields_not_the_wire_names(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    wire = [
+        "name",
+        "zipcode",
+        "utilityId",
+        "UtilityId",
+        "ratePlanId",
+        "acType",
+        "solarSystemSizeKw",
+        "isNonNetMetered",
+        "hasEvCharger",
+        "hasElectricHeater",
+        "hasSmartWaterHeater",
+        "hasElectricWaterHeater",
+        "hasAC",
+        "homeId",
+        "somethingNew",
+    ]
+    field_errors = [{"field": name, "message": f"{name} is wrong"} for name in wire]
+    upstream.post(CREATE, status=400, json=envelope_body(field_errors=field_errors))
+
+    with pytest.raises(Rejected) as raised:
+        client.create_home(DETAILS)
+
+    assert [error.field for error in raised.value.field_errors] == [
+        "name",
+        "zipcode",
+        "utility_id",
+        "utility_id",
+        "rate_plan_id",
+        "ac_type",
+        "solar_size_kw",
+        "net_metered",
+        Appliance.EV_CHARGER.value,
+        Appliance.ELECTRIC_HEATER.value,
+        Appliance.SMART_WATER_HEATER.value,
+        Appliance.ELECTRIC_WATER_HEATER.value,
+        Appliance.AC.value,
+        "home_id",
+        "somethingNew",  # unknown: kept as WattShift wrote it
+    ]
+    assert raised.value.field_errors[0].message == "name is wrong"
+
+
+def test_envelope_text_is_cleaned_and_redacted(
+    client: WattShiftClient, upstream: responses.RequestsMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    upstream.post(
+        CREATE,
+        status=400,
+        json=envelope_body(
+            message=f"key {API_KEY} <b>refused</b>\n",
+            recovery_action=f"Replace {API_KEY}.",
+            field_errors=[{"field": "name", "message": f"not {API_KEY}\x00"}],
+        ),
+    )
+
+    with caplog.at_level(logging.INFO, logger="onboarding.wattshift"), pytest.raises(Rejected) as r:
+        client.create_home(DETAILS)
+
+    envelope = r.value.envelope
+    assert envelope is not None
+    assert envelope.message == "key [redacted] refused"
+    assert envelope.recovery_action == "Replace [redacted]."
+    assert envelope.field_errors == (FieldError("name", "not [redacted]"),)
+    assert r.value.message == "The WattShift service refused the request: key [redacted] refused"
+    assert API_KEY not in caplog.text
+
+
+def test_an_expired_credential_is_unauthorized_whatever_the_status(
+    client: WattShiftClient, upstream: responses.RequestsMock
+) -> None:
+    upstream.post(CREATE, status=500, json=envelope_body(error_code="AUTH_EXPIRED_CREDENTIAL"))
+
+    with pytest.raises(Unauthorized) as raised:
+        client.create_home(DETAILS)
+
+    # WattShift says the credential was refused: nothing was created, the outcome is known.
+    assert raised.value.outcome_known is True
+    assert raised.value.status == 500
+    assert len(upstream.calls) == 1
+
+
+# Rate limits -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("answer", "retry_after", "wait"),
+    [
+        ({"json": envelope_body(error_code="RATE_LIMITED", retry_after_seconds=120)}, 120, "2"),
+        ({"json": envelope_body(error_code="RATE_LIMITED", retry_after_seconds=121)}, 121, "3"),
+        ({"json": {"message": "slow down"}, "headers": {"Retry-After": "600"}}, 600, "10"),
+        ({"body": "", "headers": {"Retry-After": " 3600 "}}, 3600, "60"),
+        (
+            {
+                "json": envelope_body(error_code="RATE_LIMITED", retry_after_seconds=300),
+                "headers": {"Retry-After": "5"},
+            },
+            300,
+            "5",
+        ),
+    ],
+)
+def test_a_rate_limit_says_when_to_try_again(
+    client: WattShiftClient,
+    upstream: responses.RequestsMock,
+    answer: dict[str, object],
+    retry_after: int,
+    wait: str,
+) -> None:
+    upstream.post(UTILITIES, status=429, **answer)
+
+    with pytest.raises(RateLimited) as raised:
+        client.utilities_for_zip("95313")
+
+    assert raised.value.retry_after == retry_after
+    assert raised.value.message == (
+        f"WattShift is receiving too many requests. Try again in about {wait} minutes."
+    )
+    assert isinstance(raised.value, Rejected)
+    assert raised.value.outcome_known is True
+
+
+@pytest.mark.parametrize("seconds", [0, 1, 59, 60])
+def test_a_short_rate_limit_is_about_one_minute(
+    client: WattShiftClient, upstream: responses.RequestsMock, seconds: int
+) -> None:
+    upstream.post(
+        UTILITIES,
+        status=429,
+        json=envelope_body(error_code="RATE_LIMITED", retry_after_seconds=seconds),
+    )
+
+    with pytest.raises(RateLimited) as raised:
+        client.utilities_for_zip("95313")
+
+    assert raised.value.message == (
+        "WattShift is receiving too many requests. Try again in about 1 minute."
+    )
+
+
+@pytest.mark.parametrize(
+    "headers", [{}, {"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"}, {"Retry-After": "soon"}]
+)
+def test_a_rate_limit_without_a_usable_wait_says_a_few_minutes(
+    client: WattShiftClient, upstream: responses.RequestsMock, headers: dict[str, str]
+) -> None:
+    upstream.post(UTILITIES, status=429, body="Too Many Requests", headers=headers)
+
+    with pytest.raises(RateLimited) as raised:
+        client.utilities_for_zip("95313")
+
+    assert raised.value.retry_after is None
+    assert raised.value.message == (
+        "WattShift is receiving too many requests. Try again in a few minutes."
+    )
+
+
+@pytest.mark.parametrize(
+    "call", [*READS.values(), *CHANGING_CALLS.values()], ids=[*READS, *CHANGING_CALLS]
+)
+@pytest.mark.parametrize("status", [429, 503])
+def test_a_rate_limited_call_is_never_repeated(
+    client: WattShiftClient,
+    upstream: responses.RequestsMock,
+    pauses: list[float],
+    call: tuple[str, object],
+    status: int,
+) -> None:
+    endpoint, send = call
+    upstream.post(
+        endpoint,
+        status=status,
+        json=envelope_body(error_code="RATE_LIMITED", retry_after_seconds=1),
+    )
+    upstream.post(endpoint, json=[])
+
+    with pytest.raises(RateLimited) as raised:
+        send(client)  # type: ignore[operator]
+
+    assert len(upstream.calls) == 1
+    assert pauses == []
+    assert raised.value.status == status
+    assert raised.value.outcome_known is True
+
+
+def test_a_rate_limit_is_logged_as_such(
+    client: WattShiftClient, upstream: responses.RequestsMock, caplog: pytest.LogCaptureFixture
+) -> None:
+    upstream.post(UTILITIES, status=429)
+
+    with caplog.at_level(logging.INFO, logger="onboarding.wattshift"), pytest.raises(RateLimited):
+        client.utilities_for_zip("95313")
+
+    [call] = [r for r in caplog.records if r.levelno == logging.INFO]
+    assert call.ws_outcome == "rate_limited"
