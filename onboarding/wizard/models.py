@@ -161,7 +161,15 @@ class Event(models.Model):
     )
     action = models.CharField(max_length=64)
     outcome = models.CharField(max_length=32)
+    # A safe sentence of detail; the history shows the event in words (history_text) with this.
     detail = models.TextField(blank=True)
+    # What the sentence is made from (a home id, a count, the changes made...).
+    params = models.JSONField(default=dict, blank=True)
+    # The technical record of an upstream call, to quote to WattShift's support.
+    http_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    request_id = models.CharField(max_length=128, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -109,5 +109,5 @@ def test_a_create_whose_answer_times_out_is_reconciled_not_sent_again(
     assert len(flow.received("homes/create")) == 1
     assert flow.received("homes/list")
     page.get_by_text("History").click()
-    expect(page.locator("table.events")).to_contain_text("homes/list")
+    expect(page.locator("ol.history")).to_contain_text("homes/list")
     assert_page_ok(page, "home page after a reconciled create")

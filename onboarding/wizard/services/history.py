@@ -1,7 +1,16 @@
-"""What an onboarding's history records: each upstream call and each decision, as an Event."""
+"""What an onboarding's history records: each upstream call and each decision, as an Event.
 
+An Event is a code (action, outcome) with what its sentence needs (`params`) and, for an
+upstream call, its technical record (HTTP status, error code, request id, duration); the history
+pages put it in words with `onboarding.wizard.history_text`.
+"""
+
+import time
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 
 from onboarding.wattshift.errors import WattShiftError
@@ -9,12 +18,13 @@ from onboarding.wizard.models import Event, Onboarding
 
 
 class Action(StrEnum):
-    """What an Event records; support reads these on the resolve page."""
+    """What an Event records. Upstream calls are named after their endpoint."""
 
     SUBMIT = "submit"
     CREATE_HOME = "homes/create"
     ADD_SOLAR = "homes/solar/create"
     UPDATE_SOLAR = "homes/update"
+    CHANGE_HOME = "change_home"
     LIST_HOMES = "homes/list"
     PRICE_SIGNAL = "price_signal"
     RECONCILE = "reconcile"
@@ -40,24 +50,63 @@ class Outcome(StrEnum):
     SKIPPED = "skipped"
 
 
+@dataclass
+class Stopwatch:
+    """Started just before an upstream call, for the duration its Event records."""
+
+    started: float = field(default_factory=time.monotonic)
+
+    def elapsed_ms(self) -> int:
+        return round((time.monotonic() - self.started) * 1000)
+
+
 def event(
     action: Action,
     outcome: Outcome,
     detail: str = "",
     *,
     by: User | AnonymousUser | None = None,
+    params: dict[str, Any] | None = None,
+    timed: Stopwatch | None = None,
 ) -> Event:
     """One entry, not yet saved: `record` or a status move writes it. `detail` must already be
     safe to show."""
-    return Event(action=action, outcome=outcome, detail=detail, by=person(by))
+    return Event(
+        action=action,
+        outcome=outcome,
+        detail=detail,
+        by=person(by),
+        params=params or {},
+        duration_ms=timed.elapsed_ms() if timed else None,
+    )
 
 
 def failure(
-    action: Action, error: WattShiftError, *, by: User | AnonymousUser | None = None
+    action: Action,
+    error: WattShiftError,
+    *,
+    by: User | AnonymousUser | None = None,
+    timed: Stopwatch | None = None,
 ) -> Event:
-    """A failed upstream call: failed when nothing changed upstream, else unknown."""
+    """A failed upstream call: failed when nothing changed upstream, else unknown; with what
+    WattShift said about it (its request id is what WattShift's support asks for)."""
     outcome = Outcome.FAILED if error.outcome_known else Outcome.UNKNOWN
-    return event(action, outcome, error_detail(error), by=by)
+    entry = event(
+        action,
+        outcome,
+        error_detail(error),
+        by=by,
+        timed=timed,
+        params={
+            "error": type(error).__name__,
+            "message": error.message,
+            "timeout": float(settings.WS_API_TIMEOUT),
+        },
+    )
+    entry.http_status = error.status
+    entry.error_code = error.error_code
+    entry.request_id = error.request_id
+    return entry
 
 
 def record(onboarding: Onboarding, *events: Event) -> None:

@@ -14,12 +14,15 @@ def price_signal_for(*, onboarding: Onboarding) -> PriceSignal:
     A failure is recorded in the history; of the successes only the first is, since page
     views fetch it again every few minutes.
     """
+    timed = history.Stopwatch()
     try:
         signal, fetched = selectors.price_signal(onboarding.home_id)
     except WattShiftError as error:
-        history.record(onboarding, history.failure(Action.PRICE_SIGNAL, error))
+        history.record(onboarding, history.failure(Action.PRICE_SIGNAL, error, timed=timed))
         raise
     succeeded = {"action": Action.PRICE_SIGNAL, "outcome": Outcome.SUCCEEDED}
     if fetched and not onboarding.events.filter(**succeeded).exists():
-        history.record(onboarding, history.event(Action.PRICE_SIGNAL, Outcome.SUCCEEDED))
+        history.record(
+            onboarding, history.event(Action.PRICE_SIGNAL, Outcome.SUCCEEDED, timed=timed)
+        )
     return signal

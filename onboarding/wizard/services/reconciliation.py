@@ -34,12 +34,13 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
     """
     if onboarding.status != Status.NEEDS_ATTENTION:
         return onboarding
+    timed = history.Stopwatch()
     try:
         search = selectors.find_homes(onboarding=onboarding)
     except WattShiftError as error:
         history.record(
             onboarding,
-            history.failure(Action.LIST_HOMES, error, by=by),
+            history.failure(Action.LIST_HOMES, error, by=by, timed=timed),
             history.event(
                 Action.RECONCILE,
                 Outcome.SKIPPED,
@@ -53,6 +54,8 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
         Outcome.SUCCEEDED,
         _("%(count)d homes listed.") % {"count": len(search.homes)},
         by=by,
+        timed=timed,
+        params={"count": len(search.homes), "matches": len(search.candidates)},
     )
 
     candidates = search.candidates
@@ -71,6 +74,7 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
                     Outcome.ADOPTED,
                     _("Exactly one matching home found: %(id)s.") % {"id": home_id},
                     by=by,
+                    params={"home_id": home_id},
                 ),
             ],
         ):
@@ -99,6 +103,7 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
                         )
                         % {"seconds": max(0, int(waited.total_seconds()))},
                         by=by,
+                        params={"seconds": max(0, int(waited.total_seconds()))},
                     ),
                 ],
             ):
@@ -134,6 +139,7 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
             _("Several matching homes: %(ids)s. Support must choose.")
             % {"ids": ", ".join(home.id for home in candidates)},
             by=by,
+            params={"ids": [home.id for home in candidates]},
         ),
     )
     return onboarding

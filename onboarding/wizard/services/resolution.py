@@ -54,6 +54,7 @@ def resolve_with_home_id(
                 Outcome.RECORDED if check.listed else Outcome.RECORDED_WITHOUT_LIST,
                 _resolution_detail(check),
                 by=by,
+                params={"home_id": home_id, "differences": bool(check.differences)},
             )
         ],
     ):

@@ -106,6 +106,7 @@ def submit_onboarding(*, onboarding: Onboarding, by: User) -> Onboarding:
                         _("Answers missing after the claim: %(fields)s. Nothing was sent.")
                         % {"fields": ", ".join(missing)},
                         by=by,
+                        params={"fields": missing},
                     )
                 ],
             )
@@ -122,6 +123,7 @@ def submit_onboarding(*, onboarding: Onboarding, by: User) -> Onboarding:
                 Outcome.CLAIMED,
                 _("Retrying solar only: the home already exists."),
                 by=by,
+                params={"solar_only": True},
             )
         ],
     ):
@@ -185,6 +187,7 @@ def finish_after_create(
     size = onboarding.solar_size_kw
     assert size is not None, "an answered solar step has a size"  # noqa: S101 - an invariant
     action = Action.UPDATE_SOLAR if solar_sent_before else Action.ADD_SOLAR
+    timed = history.Stopwatch()
     try:
         if solar_sent_before:
             client.update_home(onboarding.home_id, solar_size_kw=size, net_metered=net_metered)
@@ -205,9 +208,9 @@ def finish_after_create(
             % {"reason": message},
             events_anyway=True,
             events=[
-                history.failure(action, error, by=by)
+                history.failure(action, error, by=by, timed=timed)
                 if isinstance(error, WattShiftError)
-                else history.event(action, Outcome.FAILED, message, by=by)
+                else history.event(action, Outcome.FAILED, message, by=by, timed=timed)
             ],
         )
         if not known:
@@ -226,7 +229,16 @@ def finish_after_create(
         expected=[Status.SUBMITTING],
         to=Status.COMPLETE,
         last_error="",
-        events=[history.event(action, Outcome.SUCCEEDED, detail, by=by)],
+        events=[
+            history.event(
+                action,
+                Outcome.SUCCEEDED,
+                detail,
+                by=by,
+                timed=timed,
+                params={"size_kw": f"{size.normalize():f}", "net_metered": net_metered},
+            )
+        ],
         events_anyway=True,
     )
 
@@ -255,6 +267,7 @@ def _create_home(*, onboarding: Onboarding, by: User) -> None:
     # Imported here: reconciliation finishes what submission starts, and imports it too.
     from onboarding.wizard.services.reconciliation import reconcile_onboarding
 
+    timed = history.Stopwatch()
     try:
         created = wattshift_client.get_client().create_home(home_details(onboarding=onboarding))
     except WattShiftError as error:
@@ -265,14 +278,14 @@ def _create_home(*, onboarding: Onboarding, by: User) -> None:
                 expected=[Status.SUBMITTING],
                 to=Status.DRAFT,
                 last_error=error.message,
-                events=[history.failure(Action.CREATE_HOME, error, by=by)],
+                events=[history.failure(Action.CREATE_HOME, error, by=by, timed=timed)],
                 events_anyway=True,
             )
             return
         needs_attention(
             onboarding=onboarding,
             message=error.message,
-            events=[history.failure(Action.CREATE_HOME, error, by=by)],
+            events=[history.failure(Action.CREATE_HOME, error, by=by, timed=timed)],
         )
         reconcile_onboarding(onboarding=onboarding, by=by)
         return
@@ -287,12 +300,19 @@ def _create_home(*, onboarding: Onboarding, by: User) -> None:
                     Outcome.UNKNOWN,
                     _("Unexpected error in this app; see the server log."),
                     by=by,
+                    timed=timed,
+                    params={"error": "bug"},
                 )
             ],
         )
         raise
     succeeded = history.event(
-        Action.CREATE_HOME, Outcome.SUCCEEDED, _("Home id %(id)s.") % {"id": created.id}, by=by
+        Action.CREATE_HOME,
+        Outcome.SUCCEEDED,
+        _("Home id %(id)s.") % {"id": created.id},
+        by=by,
+        timed=timed,
+        params={"home_id": created.id},
     )
     # The id is saved in the same move that records it: never a moment with the home unknown.
     if not onboarding.has_solar:
@@ -345,6 +365,7 @@ def _record_late_home_id(
                 )
                 % {"new": created.id, "old": onboarding.home_id},
                 by=by,
+                params={"home_id": created.id, "recorded": onboarding.home_id},
             ),
         )
         return
