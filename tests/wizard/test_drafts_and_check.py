@@ -1,6 +1,5 @@
 """Drafts, resume, check answers and its Change links, and who may open what."""
 
-from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
@@ -10,15 +9,9 @@ from django.urls import reverse
 
 from onboarding.wizard import steps
 from onboarding.wizard.models import Answer, Onboarding
-from tests.wizard.conftest import (
-    SHARED_ID,
-    UtilityApi,
-    check_url,
-    complete_answers,
-    error_codes,
-    plan_choice,
-    step_url,
-)
+from tests.wizard import factories
+from tests.wizard.pages import check_url, error_codes, plan_choice, step_url
+from tests.wizard.upstream import SHARED_ID, UtilityApi
 
 
 def test_the_step_list_is_written_once_and_drives_progress(complete_draft: Onboarding):
@@ -31,20 +24,20 @@ def test_the_step_list_is_written_once_and_drives_progress(complete_draft: Onboa
 @pytest.mark.parametrize(
     ("answers", "expected"),
     [
-        ({}, "zip"),
-        ({"zipcode": "95313"}, "utility"),
-        ({"zipcode": "95313", "utility_id": "14328", "utility_name": "PG&E"}, "utility"),
-        (complete_answers(home_name=""), "about-home"),
-        (complete_answers(ac_type=""), "about-home"),
-        (complete_answers(has_solar=None, solar_size_kw=None, solar_net_metered=None), "solar"),
-        (complete_answers(solar_net_metered=None), "solar"),
-        (complete_answers(rate_plan_id="", rate_plan_name=""), "utility"),
+        (factories.answers(through="none"), "zip"),
+        (factories.answers(through="zip"), "utility"),
+        (factories.answers(through="zip", utility_id="14328", utility_name="PG&E"), "utility"),
+        (factories.answers(home_name=""), "about-home"),
+        (factories.answers(ac_type=""), "about-home"),
+        (factories.answers(has_solar=None, solar_size_kw=None, solar_net_metered=None), "solar"),
+        (factories.answers(solar_net_metered=None), "solar"),
+        (factories.answers(rate_plan_id="", rate_plan_name=""), "utility"),
     ],
 )
 def test_resume_lands_on_the_first_unanswered_step(
-    installer_client: Client, make_draft: Callable[..., Onboarding], answers, expected: str
+    installer_client: Client, installer: User, answers, expected: str
 ):
-    onboarding = make_draft(**answers)
+    onboarding = factories.onboarding(installer, through="none", **answers)
     response = installer_client.get(reverse("wizard:resume", args=[onboarding.public_id]))
     assert response["Location"] == step_url(onboarding, expected)
 
@@ -56,9 +49,9 @@ def test_resume_of_a_finished_draft_goes_to_check_answers(installer_client, comp
 
 @pytest.mark.parametrize("status", ["submitting", "needs_attention", "home_created", "complete"])
 def test_a_submitted_onboarding_sends_steps_to_its_home_page(
-    installer_client: Client, make_draft, status: str
+    installer_client: Client, installer: User, status: str
 ):
-    onboarding = make_draft(**complete_answers(status=status, home_id="ws_home_1"))
+    onboarding = factories.onboarding(installer, status=status, home_id="ws_home_1")
     home = reverse("wizard:home", args=[onboarding.public_id])
     for slug in ("zip", "solar"):
         assert installer_client.get(step_url(onboarding, slug))["Location"] == home
@@ -83,10 +76,8 @@ def test_a_step_saved_while_a_submission_started_changes_nothing(
     assert complete_draft.zipcode == "95313"
 
 
-def test_someone_elses_onboarding_is_404(
-    installer_client: Client, make_draft, other_installer: User
-):
-    theirs = make_draft(owner=other_installer, **complete_answers())
+def test_someone_elses_onboarding_is_404(installer_client: Client, other_installer: User):
+    theirs = factories.onboarding(other_installer)
     urls = [
         reverse("wizard:resume", args=[theirs.public_id]),
         check_url(theirs),
@@ -220,9 +211,9 @@ def test_save_later_with_an_empty_zip_changes_nothing(installer_client, complete
     assert (complete_draft.zipcode, complete_draft.rate_plan_name) == ("95313", "E-6")
 
 
-def test_check_answers_lists_every_answer_with_change_links(installer_client, make_draft):
-    onboarding = make_draft(
-        **complete_answers(has_electric_water_heater="", has_smart_water_heater="not_sure")
+def test_check_answers_lists_every_answer_with_change_links(installer_client, installer):
+    onboarding = factories.onboarding(
+        installer, has_electric_water_heater="", has_smart_water_heater="not_sure"
     )
     response = installer_client.get(check_url(onboarding))
     content = response.content.decode()
@@ -250,9 +241,9 @@ def test_check_answers_lists_every_answer_with_change_links(installer_client, ma
     assert 'action="{}"'.format(reverse("wizard:submit", args=[onboarding.public_id])) in content
 
 
-def test_check_answers_with_unanswered_steps_leads_to_them(installer_client, make_draft):
-    onboarding = make_draft(
-        **complete_answers(has_solar=None, solar_size_kw=None, solar_net_metered=None)
+def test_check_answers_with_unanswered_steps_leads_to_them(installer_client, installer):
+    onboarding = factories.onboarding(
+        installer, has_solar=None, solar_size_kw=None, solar_net_metered=None
     )
     response = installer_client.get(check_url(onboarding))
     assert response["Location"] == step_url(onboarding, "solar", returning=True)
@@ -271,8 +262,8 @@ def test_change_link_returns_to_check_answers(installer_client, complete_draft):
     assert (complete_draft.home_name, complete_draft.ac_type) == ("Maple House Annex", "")
 
 
-def test_changing_ac_to_yes_asks_the_type_first(installer_client, make_draft):
-    onboarding = make_draft(**complete_answers(has_ac="no", ac_type=""))
+def test_changing_ac_to_yes_asks_the_type_first(installer_client, installer):
+    onboarding = factories.onboarding(installer, has_ac="no", ac_type="")
     url = step_url(onboarding, "about-home", returning=True)
     response = installer_client.post(url, {"home_name": "Maple House", "has_ac": "yes"})
     assert response.status_code == 200
@@ -283,9 +274,9 @@ def test_changing_ac_to_yes_asks_the_type_first(installer_client, make_draft):
     assert response["Location"] == check_url(onboarding)
 
 
-def test_changing_solar_to_yes_asks_size_and_net_metering(installer_client, make_draft):
-    onboarding = make_draft(
-        **complete_answers(has_solar=False, solar_size_kw=None, solar_net_metered=None)
+def test_changing_solar_to_yes_asks_size_and_net_metering(installer_client, installer):
+    onboarding = factories.onboarding(
+        installer, has_solar=False, solar_size_kw=None, solar_net_metered=None
     )
     url = step_url(onboarding, "solar", returning=True)
     response = installer_client.post(url, {"has_solar": "yes"})
@@ -323,16 +314,16 @@ def test_changing_the_zip_from_check_leads_through_utility_again(
 
 
 def test_likely_duplicate_warning_keeps_other_peoples_onboardings_private(
-    installer_client, make_draft, other_installer
+    installer_client, installer, other_installer
 ):
-    mine = make_draft(**complete_answers())
-    theirs = make_draft(
-        owner=other_installer,
-        **complete_answers(
-            home_name=" maple house ".strip(), status="complete", home_id="ws_home_42"
-        ),
+    mine = factories.onboarding(installer)
+    theirs = factories.onboarding(
+        other_installer,
+        home_name=" maple house ".strip(),
+        status="complete",
+        home_id="ws_home_42",
     )
-    make_draft(**complete_answers(home_name="Maple House", zipcode="02139"))
+    factories.onboarding(installer, home_name="Maple House", zipcode="02139")
     content = installer_client.get(check_url(mine)).content.decode()
     assert "Another onboarding already has the home name" in content
     assert "One of them was started by another person" in content
@@ -346,13 +337,11 @@ def test_likely_duplicate_warning_keeps_other_peoples_onboardings_private(
 
 
 def test_likely_duplicate_warning_details_what_the_person_may_see(
-    installer_client, support_client, make_draft, other_installer
+    installer_client, support_client, installer, other_installer
 ):
-    mine = make_draft(**complete_answers())
-    own_other = make_draft(**complete_answers(status="complete", home_id="ws_home_7"))
-    theirs = make_draft(
-        owner=other_installer, **complete_answers(status="complete", home_id="ws_home_42")
-    )
+    mine = factories.onboarding(installer)
+    own_other = factories.onboarding(installer, status="complete", home_id="ws_home_7")
+    theirs = factories.onboarding(other_installer, status="complete", home_id="ws_home_42")
     content = installer_client.get(check_url(mine)).content.decode()
     assert "2 other onboardings already have the home name" in content
     assert "ws_home_7" in content and str(own_other.public_id) in content
@@ -371,7 +360,7 @@ def test_no_duplicate_warning_for_a_unique_home(installer_client, complete_draft
     assert "duplicate-warning" not in content
 
 
-def test_check_answers_shows_the_last_error(installer_client, make_draft):
-    onboarding = make_draft(**complete_answers(last_error="The WattShift service had a problem."))
+def test_check_answers_shows_the_last_error(installer_client, installer):
+    onboarding = factories.onboarding(installer, last_error="The WattShift service had a problem.")
     content = installer_client.get(check_url(onboarding)).content.decode()
     assert "The WattShift service had a problem." in content

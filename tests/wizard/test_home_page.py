@@ -12,41 +12,23 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from onboarding.wizard.models import Event, Onboarding
+from onboarding.wizard.models import Onboarding
 from onboarding.wizard.services import recovery
-from tests.wizard.submission_fixtures import HOME_ID, add_price_signal, make_onboarding, url
+from tests.wizard import factories
+from tests.wizard.pages import home_url, price_url, summary_row
+from tests.wizard.upstream import HOME_ID, add_price_signal, url
 
 Status = Onboarding.Status
 SolarStatus = Onboarding.SolarStatus
 PRICE_SIGNAL = url(f"homes/{HOME_ID}/price_signal")
 
 
-@pytest.fixture
-def created(installer: User) -> Onboarding:
-    onboarding = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
-    Event.objects.create(
-        onboarding=onboarding, action="homes/create", outcome="succeeded", by=installer
-    )
-    Event.objects.create(
-        onboarding=onboarding, action="homes/solar/create", outcome="succeeded", by=installer
-    )
-    return onboarding
-
-
-def home_url(onboarding: Onboarding) -> str:
-    return reverse("wizard:home", args=[onboarding.public_id])
-
-
-def price_url(onboarding: Onboarding) -> str:
-    return reverse("wizard:price_signal", args=[onboarding.public_id])
-
-
 def test_the_home_page_shows_the_id_the_plan_and_a_price_chart(
-    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     add_price_signal(wattshift_api)
 
-    response = installer_client.get(home_url(created))
+    response = installer_client.get(home_url(created_home))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -56,9 +38,9 @@ def test_the_home_page_shows_the_id_the_plan_and_a_price_chart(
     assert "PGE-E-6" in page  # the plan's rateID
     assert "66d811ce52c6fe40859130e8" in page
     assert "Pacific Gas &amp; Electric" in page
-    assert _row("Utility id", "14328") in page
-    assert _row("Rate plan id", "66d811ce52c6fe40859130e8") in page
-    assert _row("Tariff reference", "PGE-E-6") in page
+    assert summary_row("Utility id", "14328") in page
+    assert summary_row("Rate plan id", "66d811ce52c6fe40859130e8") in page
+    assert summary_row("Tariff reference", "PGE-E-6") in page
     assert "rateID" not in page
     assert "Not provided" in page  # the unanswered electric water heater
     assert "7.6 kW" in page
@@ -69,11 +51,11 @@ def test_the_home_page_shows_the_id_the_plan_and_a_price_chart(
 
 
 def test_the_chart_summary_gives_lowest_highest_and_peak_window_in_local_time(
-    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     add_price_signal(wattshift_api)
 
-    page = installer_client.get(home_url(created)).content.decode()
+    page = installer_client.get(home_url(created_home)).content.decode()
 
     assert "$0.210 per kWh" in page
     assert "$0.480 per kWh" in page
@@ -82,20 +64,20 @@ def test_the_chart_summary_gives_lowest_highest_and_peak_window_in_local_time(
 
 
 def test_the_chart_summary_says_each_peak_and_lowest_period_with_its_day(
-    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     add_price_signal(wattshift_api)
 
-    page = installer_client.get(home_url(created)).content.decode()
+    page = installer_client.get(home_url(created_home)).content.decode()
 
-    assert _row("Lowest price", "$0.210 per kWh, 12:00 AM – 4:00 PM today") in page
-    assert _row("Highest price", "$0.480 per kWh, in the peak window") in page
-    assert _row("Peak window", "4:00 PM – 9:00 PM today") in page
+    assert summary_row("Lowest price", "$0.210 per kWh, 12:00 AM – 4:00 PM today") in page
+    assert summary_row("Highest price", "$0.480 per kWh, in the peak window") in page
+    assert summary_row("Peak window", "4:00 PM – 9:00 PM today") in page
     assert page.count('<rect class="chart__peak"') == 1
 
 
 def test_in_the_evening_tonight_and_tomorrows_peaks_are_both_shown(
-    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     # From 6 PM in California: the rest of tonight's peak, then tomorrow's up to 6 PM.
     prices = [0.48] * 12 + [0.21] * 76 + [0.48] * 8
@@ -105,12 +87,12 @@ def test_in_the_evening_tonight_and_tomorrows_peaks_are_both_shown(
         json={"startTime": "2025-06-03T01:00:00Z", "priceSignal": prices},
     )
 
-    page = installer_client.get(home_url(created)).content.decode()
+    page = installer_client.get(home_url(created_home)).content.decode()
 
     peaks = "6:00 PM – 9:00 PM today and 4:00 PM – 6:00 PM tomorrow"
-    assert _row("Peak window", peaks) in page
-    assert _row("Lowest price", "$0.210 per kWh, 9:00 PM today – 4:00 PM tomorrow") in page
-    assert _row("Highest price", "$0.480 per kWh, in each peak window") in page
+    assert summary_row("Peak window", peaks) in page
+    assert summary_row("Lowest price", "$0.210 per kWh, 9:00 PM today – 4:00 PM tomorrow") in page
+    assert summary_row("Highest price", "$0.480 per kWh, in each peak window") in page
     assert f"Shaded peak window: {peaks}.</desc>" in page
     assert page.count('<rect class="chart__peak"') == 2
     # Told apart without colour: hatched, and each marked "Peak" above its band.
@@ -122,7 +104,7 @@ def test_in_the_evening_tonight_and_tomorrows_peaks_are_both_shown(
 
 
 def test_a_flat_price_is_one_row_and_nothing_is_shaded(
-    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     wattshift_api.add(
         responses.POST,
@@ -130,9 +112,9 @@ def test_a_flat_price_is_one_row_and_nothing_is_shaded(
         json={"startTime": "2025-06-03T01:00:00Z", "priceSignal": [0.25] * 96},
     )
 
-    page = installer_client.get(home_url(created)).content.decode()
+    page = installer_client.get(home_url(created_home)).content.decode()
 
-    assert _row("Price", "The same price all day: $0.250 per kWh") in page
+    assert summary_row("Price", "The same price all day: $0.250 per kWh") in page
     assert "The same price all day: $0.250 per kWh</desc>" in page
     assert "Lowest price" not in page
     assert "Peak window" not in page
@@ -142,11 +124,11 @@ def test_a_flat_price_is_one_row_and_nothing_is_shaded(
 
 
 def test_the_copy_button_is_progressive_enhancement_and_no_inline_script(
-    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     add_price_signal(wattshift_api)
 
-    page = installer_client.get(home_url(created)).content.decode()
+    page = installer_client.get(home_url(created_home)).content.decode()
 
     assert re.search(r'<button type="button"[^>]*data-copy="home-id"[^>]*hidden>', page)
     assert re.findall(r"<script(?![^>]*\ssrc=)[^>]*>", page) == []
@@ -161,12 +143,12 @@ def test_the_copy_button_is_progressive_enhancement_and_no_inline_script(
 
 
 def test_the_price_signal_is_fetched_once_per_cache_window(
-    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     add_price_signal(wattshift_api)
 
-    installer_client.get(home_url(created))
-    installer_client.get(home_url(created))
+    installer_client.get(home_url(created_home))
+    installer_client.get(home_url(created_home))
 
     assert len(wattshift_api.calls) == 1
 
@@ -178,42 +160,42 @@ def test_the_price_signal_is_fetched_once_per_cache_window(
 )
 def test_when_prices_cannot_be_fetched_the_home_is_still_shown_with_a_retry(
     installer_client: Client,
-    created: Onboarding,
+    created_home: Onboarding,
     wattshift_api: responses.RequestsMock,
     failure: dict[str, object],
 ) -> None:
     wattshift_api.add(responses.POST, PRICE_SIGNAL, **failure)
 
-    response = installer_client.get(home_url(created))
+    response = installer_client.get(home_url(created_home))
 
     page = response.content.decode()
     assert response.status_code == 200
     assert HOME_ID in page
     assert "could not be fetched" in page
     assert '<svg class="chart"' not in page
-    assert f'action="{price_url(created)}"' in page
+    assert f'action="{price_url(created_home)}"' in page
     assert ">Try again</button>" in page
 
 
 def test_try_again_without_javascript_fetches_again_on_the_home_page(
-    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     wattshift_api.add(responses.POST, PRICE_SIGNAL, status=503)
-    installer_client.get(home_url(created))
+    installer_client.get(home_url(created_home))
     wattshift_api.replace(responses.POST, PRICE_SIGNAL, json=_older_shape())
 
-    response = installer_client.post(price_url(created), follow=True)
+    response = installer_client.post(price_url(created_home), follow=True)
 
-    assert response.redirect_chain == [(home_url(created) + "#price-signal", 302)]
+    assert response.redirect_chain == [(home_url(created_home) + "#price-signal", 302)]
     assert '<svg class="chart"' in response.content.decode()
 
 
 def test_try_again_with_htmx_swaps_only_the_chart(
-    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     wattshift_api.add(responses.POST, PRICE_SIGNAL, json=_older_shape())
 
-    response = installer_client.post(price_url(created), headers={"HX-Request": "true"})
+    response = installer_client.post(price_url(created_home), headers={"HX-Request": "true"})
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -223,11 +205,11 @@ def test_try_again_with_htmx_swaps_only_the_chart(
 
 
 def test_the_partial_can_be_fetched_with_get(
-    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     add_price_signal(wattshift_api)
 
-    response = installer_client.get(price_url(created))
+    response = installer_client.get(price_url(created_home))
 
     assert response.content.decode().lstrip().startswith('<section id="price-signal"')
 
@@ -235,7 +217,7 @@ def test_the_partial_can_be_fetched_with_get(
 def test_someone_elses_price_signal_is_not_found(
     installer_client: Client, other_installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    theirs = make_onboarding(other_installer, status=Status.COMPLETE, home_id=HOME_ID)
+    theirs = factories.onboarding(other_installer, status=Status.COMPLETE, home_id=HOME_ID)
 
     assert installer_client.get(price_url(theirs)).status_code == 404
     assert installer_client.post(price_url(theirs)).status_code == 404
@@ -253,7 +235,7 @@ def test_a_draft_has_no_home_page_yet(
 def test_home_created_without_solar_shows_the_retry_and_the_chart(
     installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    onboarding = make_onboarding(
+    onboarding = factories.onboarding(
         installer,
         status=Status.HOME_CREATED,
         home_id=HOME_ID,
@@ -275,28 +257,24 @@ def test_home_created_without_solar_shows_the_retry_and_the_chart(
     assert 'class="notices"' not in page
 
 
-def _row(key: str, value: str) -> str:
-    return f'<dt class="summary-list__key">{key}</dt><dd class="summary-list__value">{value}</dd>'
-
-
 def test_what_was_sent_reads_like_check_answers(
-    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     add_price_signal(wattshift_api)
 
-    page = installer_client.get(home_url(created)).content.decode()
+    page = installer_client.get(home_url(created_home)).content.decode()
 
     sent = page[page.index("What was sent") :]
-    assert _row("Rate plan", "E-6 (PGE-E-6)") in sent
-    assert _row("Does the home have an electric water heater?", "Not provided") in sent
-    assert _row("Solar system size", "7.6 kW") in sent
-    assert _row("Net metered", "Yes") in sent
+    assert summary_row("Rate plan", "E-6 (PGE-E-6)") in sent
+    assert summary_row("Does the home have an electric water heater?", "Not provided") in sent
+    assert summary_row("Solar system size", "7.6 kW") in sent
+    assert summary_row("Net metered", "Yes") in sent
 
 
 def test_a_submission_whose_worker_died_is_released_by_opening_the_page(
     installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    onboarding = make_onboarding(installer)
+    onboarding = factories.onboarding(installer)
     long_ago = timezone.now() - recovery.stale_after() - timedelta(seconds=1)
     Onboarding.objects.filter(pk=onboarding.pk).update(
         status=Status.SUBMITTING, submitted_at=long_ago, updated_at=long_ago
@@ -315,7 +293,7 @@ def test_a_submission_whose_worker_died_is_released_by_opening_the_page(
 def test_a_submission_still_in_flight_is_left_alone(
     installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    onboarding = make_onboarding(installer)
+    onboarding = factories.onboarding(installer)
     Onboarding.objects.filter(pk=onboarding.pk).update(status=Status.SUBMITTING)
 
     page = installer_client.get(home_url(onboarding)).content.decode()
@@ -326,22 +304,22 @@ def test_a_submission_still_in_flight_is_left_alone(
 
 
 def test_viewing_the_page_again_writes_no_history(
-    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     add_price_signal(wattshift_api)
 
-    installer_client.get(home_url(created))
+    installer_client.get(home_url(created_home))
     cache.clear()  # the price signal's cache window has passed
-    installer_client.get(home_url(created))
+    installer_client.get(home_url(created_home))
 
     assert len(wattshift_api.calls) == 2
-    assert created.events.filter(action="price_signal").count() == 1
+    assert created_home.events.filter(action="price_signal").count() == 1
 
 
 def test_needs_attention_shows_no_chart_and_calls_nothing(
     installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    onboarding = make_onboarding(installer, status=Status.NEEDS_ATTENTION)
+    onboarding = factories.onboarding(installer, status=Status.NEEDS_ATTENTION)
 
     page = installer_client.get(home_url(onboarding)).content.decode()
 
@@ -357,7 +335,7 @@ def _older_shape() -> dict[str, object]:
 def test_a_plan_without_a_tariff_reference_has_no_such_row(
     installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    onboarding = make_onboarding(
+    onboarding = factories.onboarding(
         installer,
         status=Status.COMPLETE,
         home_id=HOME_ID,
@@ -369,15 +347,15 @@ def test_a_plan_without_a_tariff_reference_has_no_such_row(
 
     assert "Tariff reference" not in page
     assert "rateID" not in page
-    assert _row("Rate plan id", "66d811ce52c6fe40859130e8") in page
+    assert summary_row("Rate plan id", "66d811ce52c6fe40859130e8") in page
 
 
 def test_the_home_id_is_one_selectable_unbroken_reference(
-    installer_client: Client, created: Onboarding, wattshift_api: responses.RequestsMock
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     add_price_signal(wattshift_api)
 
-    page = installer_client.get(home_url(created)).content.decode()
+    page = installer_client.get(home_url(created_home)).content.decode()
     css = (settings.BASE_DIR / "static" / "css" / "app.css").read_text()
 
     assert f'id="home-id">{HOME_ID}</strong>' in page

@@ -1,18 +1,12 @@
 """With htmx the same views answer with a partial of the same template; same validation."""
 
+from django.contrib.auth.models import User
 from django.test import Client
 
 from onboarding.wizard.models import Onboarding
-from tests.wizard.conftest import (
-    HTMX,
-    TOU_D_ID,
-    UtilityApi,
-    check_url,
-    complete_answers,
-    error_codes,
-    plan_choice,
-    step_url,
-)
+from tests.wizard import factories
+from tests.wizard.pages import HTMX, check_url, error_codes, plan_choice, step_url
+from tests.wizard.upstream import TOU_D_ID, UtilityApi
 
 
 def test_invalid_post_renders_only_the_form_partial(installer_client: Client, draft: Onboarding):
@@ -88,9 +82,9 @@ def test_partials_are_only_for_htmx(installer_client: Client, draft: Onboarding)
 
 
 def test_plan_list_follows_the_chosen_utility(
-    installer_client: Client, make_draft, utility_api: UtilityApi
+    installer_client: Client, installer: User, utility_api: UtilityApi
 ):
-    onboarding = make_draft(zipcode="95630")
+    onboarding = factories.onboarding(installer, through="zip", zipcode="95630")
     url = step_url(onboarding, "utility") + "?partial=plans&utility=19229"
     content = installer_client.get(url, headers=HTMX).content.decode()
     assert content.lstrip().startswith('<div id="plans"')
@@ -105,9 +99,9 @@ def test_plan_list_follows_the_chosen_utility(
 
 
 def test_utility_step_with_htmx_posts_and_errors_in_place(
-    installer_client: Client, make_draft, utility_api: UtilityApi
+    installer_client: Client, installer: User, utility_api: UtilityApi
 ):
-    onboarding = make_draft(zipcode="95313")
+    onboarding = factories.onboarding(installer, through="zip")
     response = installer_client.post(
         step_url(onboarding, "utility"),
         {"utility": "14328", "plans_for": "14328", "plan": plan_choice("forged", "TOU-D")},
@@ -133,8 +127,10 @@ def test_save_later_with_htmx(installer_client: Client, draft: Onboarding):
     assert draft.home_name == "Elm"
 
 
-def test_htmx_on_a_submitted_onboarding_navigates_to_its_home(installer_client, make_draft):
-    onboarding = make_draft(status="complete", home_id="ws_home_9")
+def test_htmx_on_a_submitted_onboarding_navigates_to_its_home(installer_client, installer):
+    onboarding = factories.onboarding(
+        installer, through="none", status="complete", home_id="ws_home_9"
+    )
     response = installer_client.post(step_url(onboarding, "zip"), {"zipcode": "1"}, headers=HTMX)
     assert response["HX-Redirect"].endswith(f"/onboardings/{onboarding.public_id}/home/")
     assert check_url(onboarding) != response["HX-Redirect"]
@@ -163,9 +159,9 @@ def test_zip_preview_says_when_the_lookup_failed(
 
 
 def test_buttons_that_wait_on_wattshift_carry_a_busy_label(
-    installer_client: Client, make_draft, utility_api: UtilityApi
+    installer_client: Client, installer: User, utility_api: UtilityApi
 ):
-    onboarding = make_draft(**complete_answers())
+    onboarding = factories.onboarding(installer)
     zip_page = installer_client.get(step_url(onboarding, "zip")).content.decode()
     assert 'name="continue" value="1" data-busy-label="Checking…"' in zip_page
     assert 'name="save_later" value="1" data-busy-label="Saving…"' in zip_page

@@ -21,40 +21,26 @@ from onboarding.wattshift.types import Home
 from onboarding.wizard import selectors, steps
 from onboarding.wizard.models import Answer, Event, Onboarding
 from onboarding.wizard.services import prices, reconciliation, recovery, resolution, submission
-from tests.wizard.submission_fixtures import (
-    E6_ID,
+from tests.wizard import factories
+from tests.wizard.factories import events
+from tests.wizard.upstream import (
+    CERTAINLY_NOT_CREATED,
+    EVERY_FAILURE,
     HOME_ID,
+    OUTCOME_UNKNOWN,
+    SHARED_ID,
+    SOLAR_UNKNOWN,
     add_created,
     add_price_signal,
     add_solar_ok,
     body_of,
     calls_to,
     listed_home,
-    make_onboarding,
     url,
 )
 
 Status = Onboarding.Status
 SolarStatus = Onboarding.SolarStatus
-
-# Each failure as the wattshift_api shows it, and whether a create it answered may have happened.
-CERTAINLY_NOT_CREATED = {
-    "connection refused": {"body": requests.ConnectionError("connection refused")},
-    "400 with a reason": {"status": 400, "json": {"message": "zipcode is not served"}},
-    "401 unauthorized": {"status": 401, "json": {"error": "bad key"}},
-    "403 forbidden": {"status": 403, "body": ""},
-}
-OUTCOME_UNKNOWN = {
-    "read timeout": {"body": requests.ReadTimeout("read timed out")},
-    "500 server error": {"status": 500, "body": "<html>oops</html>"},
-    "502 from a proxy": {"status": 502, "body": ""},
-    "503 busy": {"status": 503, "json": {"error": "busy"}},
-    "200 not JSON": {"status": 200, "body": "<html>maintenance</html>"},
-    "200 without an id": {"status": 200, "json": {"ok": True}},
-}
-EVERY_FAILURE = {**CERTAINLY_NOT_CREATED, **OUTCOME_UNKNOWN}
-# solar/create's answer body is not read, so a 2xx without an id is a success there.
-SOLAR_UNKNOWN = {name: f for name, f in OUTCOME_UNKNOWN.items() if name != "200 without an id"}
 
 
 def backdate(onboarding: Onboarding, seconds: float) -> None:
@@ -68,47 +54,23 @@ def backdate(onboarding: Onboarding, seconds: float) -> None:
     onboarding.refresh_from_db()  # services work on the onboarding as it is now
 
 
-def reconcile(onboarding: Onboarding, by: User) -> Onboarding:
-    return reconciliation.reconcile_onboarding(onboarding=onboarding, by=by)
-
-
-def answers(onboarding: Onboarding) -> dict[str, object]:
-    """Every answer column, to show a failure left the draft intact."""
-    fields = [
-        "zipcode",
-        "utility_id",
-        "utility_name",
-        "rate_plan_id",
-        "rate_plan_name",
-        "rate_plan_rate_id",
-        "home_name",
-        "has_ev_charger",
-        "has_electric_heater",
-        "has_smart_water_heater",
-        "has_electric_water_heater",
-        "has_ac",
-        "ac_type",
-        "has_solar",
-        "solar_size_kw",
-        "solar_net_metered",
-    ]
-    return {name: getattr(onboarding, name) for name in fields}
-
-
-def events(onboarding: Onboarding) -> list[tuple[str, str]]:
-    return [(event.action, event.outcome) for event in onboarding.events.all()]
+def answer_values(onboarding: Onboarding) -> dict[str, object]:
+    """Every answer column (every field a complete draft answers), to show a failure left the
+    draft intact."""
+    return {name: getattr(onboarding, name) for name in factories.answers()}
 
 
 # The happy paths ------------------------------------------------------------------------------
 
 
 def test_with_solar_creates_the_home_then_adds_solar_with_documented_json(
-    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+    installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
+    onboarding = factories.onboarding(installer, has_electric_water_heater="")
     add_created(wattshift_api)
     add_solar_ok(wattshift_api)
 
-    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
+    result = submission.submit_onboarding(onboarding=onboarding, by=installer)
 
     assert result.status == Status.COMPLETE
     assert result.home_id == HOME_ID
@@ -146,7 +108,7 @@ def test_with_solar_creates_the_home_then_adds_solar_with_documented_json(
 def test_without_solar_only_creates_the_home(
     installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    onboarding = make_onboarding(
+    onboarding = factories.onboarding(
         installer,
         has_solar=False,
         solar_size_kw=None,
@@ -156,6 +118,7 @@ def test_without_solar_only_creates_the_home(
         has_ev_charger="",
         has_electric_heater="",
         has_smart_water_heater="",
+        has_electric_water_heater="",
     )
     add_created(wattshift_api)
 
@@ -178,7 +141,7 @@ def test_without_solar_only_creates_the_home(
 def test_a_leading_zero_zip_and_a_whole_kw_not_net_metered_keep_their_types(
     installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    onboarding = make_onboarding(
+    onboarding = factories.onboarding(
         installer, zipcode="02139", solar_size_kw=Decimal("5.00"), solar_net_metered=False
     )
     add_created(wattshift_api)
@@ -195,7 +158,7 @@ def test_a_leading_zero_zip_and_a_whole_kw_not_net_metered_keep_their_types(
 def test_an_incomplete_draft_is_not_sent(
     installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    onboarding = make_onboarding(installer, rate_plan_id="", has_solar=None)
+    onboarding = factories.onboarding(installer, rate_plan_id="", has_solar=None)
 
     with pytest.raises(submission.OnboardingNotReady) as raised:
         submission.submit_onboarding(onboarding=onboarding, by=installer)
@@ -210,7 +173,7 @@ def test_submit_and_the_wizard_agree_on_what_a_draft_lacks(
     installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
     """A plan id without the plan's name is not an answered utility step, so nothing is sent."""
-    onboarding = make_onboarding(installer, rate_plan_name="")
+    onboarding = factories.onboarding(installer, rate_plan_name="")
 
     with pytest.raises(submission.OnboardingNotReady) as raised:
         submission.submit_onboarding(onboarding=onboarding, by=installer)
@@ -308,13 +271,13 @@ def test_a_create_that_certainly_failed_returns_the_intact_draft_with_the_reason
     wattshift_api: responses.RequestsMock,
     failure: dict[str, object],
 ) -> None:
-    before = answers(ready_onboarding)
+    before = answer_values(ready_onboarding)
     wattshift_api.add(responses.POST, url("homes/create"), **failure)
 
     result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.DRAFT
-    assert answers(result) == before
+    assert answer_values(result) == before
     assert result.home_id == ""
     assert result.last_error
     assert "test-key-not-secret-1234" not in result.last_error
@@ -357,14 +320,14 @@ def test_an_unknown_outcome_needs_attention_and_is_never_resent(
     wattshift_api: responses.RequestsMock,
     failure: dict[str, object],
 ) -> None:
-    before = answers(ready_onboarding)
+    before = answer_values(ready_onboarding)
     wattshift_api.add(responses.POST, url("homes/create"), **failure)
     wattshift_api.add(responses.POST, url("homes/list"), status=503)
 
     result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
 
     assert result.status == Status.NEEDS_ATTENTION
-    assert answers(result) == before
+    assert answer_values(result) == before
     assert "will not be sent again automatically" in result.last_error
     assert ("homes/create", "unknown") in events(result)
     assert events(result)[-2:] == [("homes/list", "failed"), ("reconcile", "skipped")]
@@ -481,7 +444,7 @@ def test_a_late_home_id_never_replaces_one_already_recorded(
 def test_a_draft_that_already_has_a_home_id_is_never_created_again(
     installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    onboarding = make_onboarding(installer, home_id=HOME_ID)
+    onboarding = factories.onboarding(installer, home_id=HOME_ID)
 
     result = submission.submit_onboarding(onboarding=onboarding, by=installer)
 
@@ -677,7 +640,7 @@ def test_a_home_already_recorded_on_another_onboarding_is_not_adopted(
 ) -> None:
     """Two onboardings for one customer: the other's home must not be taken for this one."""
     settings.WS_RECONCILE_GRACE_SECONDS = 0
-    make_onboarding(installer, status=Status.COMPLETE, home_id="ws_home_theirs")
+    factories.onboarding(installer, status=Status.COMPLETE, home_id="ws_home_theirs")
     wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
     wattshift_api.add(
         responses.POST, url("homes/list"), json=[listed_home(ready_onboarding, "ws_home_theirs")]
@@ -768,7 +731,7 @@ def test_after_solar_may_have_been_added_the_retry_sets_it_with_update(
 def test_once_solar_may_exist_every_later_retry_uses_update(
     installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    onboarding = make_onboarding(
+    onboarding = factories.onboarding(
         installer,
         solar_size_kw=Decimal("5"),
         solar_net_metered=False,
@@ -796,11 +759,6 @@ def test_once_solar_may_exist_every_later_retry_uses_update(
 
 
 # Support's manual resolution ------------------------------------------------------------------
-
-
-@pytest.fixture
-def needs_attention(installer: User) -> Onboarding:
-    return make_onboarding(installer, status=Status.NEEDS_ATTENTION)
 
 
 def test_support_records_the_home_id_found_and_solar_is_added(
@@ -862,7 +820,7 @@ def test_checking_a_home_id_names_each_detail_that_differs(
     assert check.differences == (
         selectors.Difference("Name", "Maple House", "Oak House"),
         selectors.Difference("ZIP code", "95313", "02139"),
-        selectors.Difference("Rate plan", f"E-6 ({E6_ID})", "Not listed"),
+        selectors.Difference("Rate plan", f"E-6 ({SHARED_ID})", "Not listed"),
     )
 
 
@@ -958,7 +916,7 @@ def test_support_marks_it_safe_to_retry_and_the_next_submit_creates(
 def test_only_an_onboarding_that_needs_attention_can_be_resolved(
     installer: User, support_user: User, status: str
 ) -> None:
-    onboarding = make_onboarding(installer, status=status)
+    onboarding = factories.onboarding(installer, status=status)
 
     vouched = selectors.HomeIdCheck(home_id="ws_home_x", search=None)
     with pytest.raises(resolution.CannotResolve):
@@ -1016,7 +974,7 @@ def test_a_stale_claim_with_a_home_id_lets_solar_be_retried(
 def test_the_price_signal_is_cached_per_home(
     installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    onboarding = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
+    onboarding = factories.onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
     sent = add_price_signal(wattshift_api)
 
     first = prices.price_signal_for(onboarding=onboarding)
@@ -1032,7 +990,7 @@ def test_later_price_signal_fetches_write_no_history(
     installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
     """Every page view after the cache expires fetches again: only failures are news."""
-    onboarding = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
+    onboarding = factories.onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
     add_price_signal(wattshift_api)
 
     for _view in range(3):
@@ -1047,7 +1005,7 @@ def test_later_price_signal_fetches_write_no_history(
 def test_a_price_signal_failure_is_recorded_and_not_cached(
     installer: User, wattshift_api: responses.RequestsMock, failure: dict[str, object]
 ) -> None:
-    onboarding = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
+    onboarding = factories.onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
     wattshift_api.add(responses.POST, url(f"homes/{HOME_ID}/price_signal"), **failure)
 
     with pytest.raises(WattShiftError) as raised:

@@ -1,9 +1,9 @@
 """The step list as the one definition of order, what a draft lacks, and its summary."""
 
 import inspect
-from collections.abc import Callable
 
 import pytest
+from django.contrib.auth.models import User
 
 from onboarding.wattshift.client import APPLIANCE_WIRE_NAMES
 from onboarding.wattshift.types import Appliance
@@ -11,33 +11,36 @@ from onboarding.wizard import steps
 from onboarding.wizard.models import APPLIANCE_COLUMNS, Onboarding
 from onboarding.wizard.steps.home import HomeForm, HomeStep
 from onboarding.wizard.views import steps as step_views
-from tests.wizard.conftest import complete_answers
+from tests.wizard import factories
 
 
 @pytest.mark.parametrize(
     ("answers", "missing"),
     [
-        (complete_answers(), []),
-        ({}, ["zipcode", "utility_id", "rate_plan_id", "rate_plan_name", "home_name", "has_solar"]),
-        (complete_answers(home_name="   "), ["home_name"]),
-        (complete_answers(ac_type=""), ["ac_type"]),
-        (complete_answers(has_ac="no", ac_type=""), []),
-        (complete_answers(rate_plan_name=""), ["rate_plan_name"]),
+        (factories.answers(), []),
         (
-            complete_answers(has_solar=None, solar_size_kw=None, solar_net_metered=None),
+            factories.answers(through="none"),
+            ["zipcode", "utility_id", "rate_plan_id", "rate_plan_name", "home_name", "has_solar"],
+        ),
+        (factories.answers(home_name="   "), ["home_name"]),
+        (factories.answers(ac_type=""), ["ac_type"]),
+        (factories.answers(has_ac="no", ac_type=""), []),
+        (factories.answers(rate_plan_name=""), ["rate_plan_name"]),
+        (
+            factories.answers(has_solar=None, solar_size_kw=None, solar_net_metered=None),
             ["has_solar"],
         ),
-        (complete_answers(has_solar=False, solar_size_kw=None, solar_net_metered=None), []),
+        (factories.answers(has_solar=False, solar_size_kw=None, solar_net_metered=None), []),
         (
-            complete_answers(solar_size_kw=None, solar_net_metered=None),
+            factories.answers(solar_size_kw=None, solar_net_metered=None),
             ["solar_size_kw", "solar_net_metered"],
         ),
     ],
 )
 def test_missing_answers_follow_the_step_list(
-    make_draft: Callable[..., Onboarding], answers: dict[str, object], missing: list[str]
+    installer: User, answers: dict[str, object], missing: list[str]
 ):
-    onboarding = make_draft(**answers)
+    onboarding = factories.onboarding(installer, through="none", **answers)
     assert steps.missing_answers(onboarding) == missing
     # The same definition drives resume: the first step with something missing.
     unanswered = steps.first_unanswered(onboarding)

@@ -11,48 +11,21 @@ from django.urls import reverse
 from pytest_django.fixtures import Settings
 
 from onboarding.wizard import steps
-from onboarding.wizard.models import Event, Onboarding
-from tests.wizard.submission_fixtures import (
+from onboarding.wizard.models import Onboarding
+from tests.wizard import factories
+from tests.wizard.pages import action_url, check_url, home_url, resolve_url, submit_url
+from tests.wizard.upstream import (
     HOME_ID,
     add_created,
     add_price_signal,
     add_solar_ok,
     calls_to,
     listed_home,
-    make_onboarding,
     url,
 )
 
 Status = Onboarding.Status
 SolarStatus = Onboarding.SolarStatus
-
-
-def submit_url(onboarding: Onboarding) -> str:
-    return reverse("wizard:submit", args=[onboarding.public_id])
-
-
-def home_url(onboarding: Onboarding) -> str:
-    return reverse("wizard:home", args=[onboarding.public_id])
-
-
-def resolve_url(onboarding: Onboarding) -> str:
-    return reverse("wizard:resolve", args=[onboarding.public_id])
-
-
-# One URL per support action.
-ACTION_URLS = {
-    "home_id": "wizard:resolve_record_home_id",
-    "retry": "wizard:resolve_allow_retry",
-    "reconcile": "wizard:resolve_check_again",
-}
-
-
-def action_url(onboarding: Onboarding, action: str) -> str:
-    return reverse(ACTION_URLS[action], args=[onboarding.public_id])
-
-
-def check_url(onboarding: Onboarding) -> str:
-    return reverse("wizard:check", args=[onboarding.public_id])
 
 
 # Submit ---------------------------------------------------------------------------------------
@@ -122,7 +95,7 @@ def test_someone_elses_onboarding_is_not_found(
     other_installer: User,
     wattshift_api: responses.RequestsMock,
 ) -> None:
-    theirs = make_onboarding(other_installer)
+    theirs = factories.onboarding(other_installer)
 
     assert installer_client.post(submit_url(theirs)).status_code == 404
     assert installer_client.get(home_url(theirs)).status_code == 404
@@ -166,7 +139,7 @@ def test_a_failed_create_goes_back_to_check_answers_with_the_reason_and_answers(
 def test_an_incomplete_draft_goes_back_to_the_first_unanswered_step(
     installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    onboarding = make_onboarding(installer, home_name="", has_solar=None)
+    onboarding = factories.onboarding(installer, home_name="", has_solar=None)
 
     response = installer_client.post(submit_url(onboarding))
 
@@ -257,40 +230,29 @@ def test_solar_failure_offers_a_retry_that_only_adds_solar(
 # Resolve --------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def stuck(installer: User) -> Onboarding:
-    onboarding = make_onboarding(
-        installer,
-        status=Status.NEEDS_ATTENTION,
-        last_error="The WattShift service did not answer in time.",
-    )
-    Event.objects.create(onboarding=onboarding, action="homes/create", outcome="unknown")
-    return onboarding
-
-
 def test_installers_cannot_open_the_resolve_page(
-    installer_client: Client, stuck: Onboarding, other_installer: User
+    installer_client: Client, needs_attention: Onboarding, other_installer: User
 ) -> None:
-    assert installer_client.get(resolve_url(stuck)).status_code == 403
-    assert installer_client.post(action_url(stuck, "retry"), {}).status_code == 403
-    theirs = make_onboarding(other_installer, status=Status.NEEDS_ATTENTION)
+    assert installer_client.get(resolve_url(needs_attention)).status_code == 403
+    assert installer_client.post(action_url(needs_attention, "retry"), {}).status_code == 403
+    theirs = factories.onboarding(other_installer, status=Status.NEEDS_ATTENTION)
     assert installer_client.get(resolve_url(theirs)).status_code == 404
 
 
 def test_support_sees_the_history_and_the_matching_homes(
-    support_client: Client, stuck: Onboarding, wattshift_api: responses.RequestsMock
+    support_client: Client, needs_attention: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     wattshift_api.add(
         responses.POST,
         url("homes/list"),
         json=[
-            listed_home(stuck, "ws_home_match"),
-            listed_home(stuck, "ws_home_same_zip", name="Oak House"),
-            listed_home(stuck, "ws_home_elsewhere", name="Pine", zipcode="10001"),
+            listed_home(needs_attention, "ws_home_match"),
+            listed_home(needs_attention, "ws_home_same_zip", name="Oak House"),
+            listed_home(needs_attention, "ws_home_elsewhere", name="Pine", zipcode="10001"),
         ],
     )
 
-    response = support_client.get(resolve_url(stuck))
+    response = support_client.get(resolve_url(needs_attention))
 
     page = response.content.decode()
     assert response.status_code == 200
@@ -300,15 +262,17 @@ def test_support_sees_the_history_and_the_matching_homes(
     assert "homes/create" in page  # the history
     assert "Record this home id" in page
     assert "Retry knowingly" in page
-    assert "Resolve this onboarding" in support_client.get(home_url(stuck)).content.decode()
+    assert (
+        "Resolve this onboarding" in support_client.get(home_url(needs_attention)).content.decode()
+    )
 
 
 def test_support_sees_when_the_list_cannot_be_fetched(
-    support_client: Client, stuck: Onboarding, wattshift_api: responses.RequestsMock
+    support_client: Client, needs_attention: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     wattshift_api.add(responses.POST, url("homes/list"), status=401)
 
-    response = support_client.get(resolve_url(stuck))
+    response = support_client.get(resolve_url(needs_attention))
 
     assert "list of homes could not be fetched" in response.content.decode()
     assert "Record this home id" in response.content.decode()
@@ -317,23 +281,25 @@ def test_support_sees_when_the_list_cannot_be_fetched(
 def test_support_records_a_home_id_and_it_is_attributed(
     support_client: Client,
     support_user: User,
-    stuck: Onboarding,
+    needs_attention: Onboarding,
     wattshift_api: responses.RequestsMock,
 ) -> None:
-    wattshift_api.add(responses.POST, url("homes/list"), json=[listed_home(stuck, "ws_home_found")])
+    wattshift_api.add(
+        responses.POST, url("homes/list"), json=[listed_home(needs_attention, "ws_home_found")]
+    )
     add_solar_ok(wattshift_api, "ws_home_found")
     add_price_signal(wattshift_api, "ws_home_found")
 
     response = support_client.post(
-        action_url(stuck, "home_id"), {"home_id": " ws_home_found "}, follow=True
+        action_url(needs_attention, "home_id"), {"home_id": " ws_home_found "}, follow=True
     )
 
-    assert response.redirect_chain == [(home_url(stuck), 302)]
+    assert response.redirect_chain == [(home_url(needs_attention), 302)]
     assert "ws_home_found" in response.content.decode()
-    stuck.refresh_from_db()
-    assert stuck.status == Status.COMPLETE
-    assert stuck.home_id == "ws_home_found"
-    event = stuck.events.get(action="resolve_with_home_id")
+    needs_attention.refresh_from_db()
+    assert needs_attention.status == Status.COMPLETE
+    assert needs_attention.home_id == "ws_home_found"
+    event = needs_attention.events.get(action="resolve_with_home_id")
     assert event.by == support_user
     assert event.outcome == "recorded"
     assert "WattShift lists it with this name, ZIP code and rate plan" in event.detail
@@ -342,12 +308,14 @@ def test_support_records_a_home_id_and_it_is_attributed(
 
 
 def test_a_home_id_wattshift_does_not_list_is_refused_next_to_the_field(
-    support_client: Client, stuck: Onboarding, wattshift_api: responses.RequestsMock
+    support_client: Client, needs_attention: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
-    wattshift_api.add(responses.POST, url("homes/list"), json=[listed_home(stuck, "ws_home_real")])
+    wattshift_api.add(
+        responses.POST, url("homes/list"), json=[listed_home(needs_attention, "ws_home_real")]
+    )
 
     response = support_client.post(
-        action_url(stuck, "home_id"),
+        action_url(needs_attention, "home_id"),
         {"home_id": "ws_home_nope", "checked_in_wattshift": "on"},
     )
 
@@ -359,10 +327,10 @@ def test_a_home_id_wattshift_does_not_list_is_refused_next_to_the_field(
     assert "WattShift has no home with the id ws_home_nope" in field[: field.index("<input")]
     assert 'href="#id_home_id"' in page  # the error summary links to the field
     assert 'value="ws_home_nope"' in page  # what was typed is kept
-    stuck.refresh_from_db()
-    assert stuck.status == Status.NEEDS_ATTENTION
-    assert stuck.home_id == ""
-    assert not stuck.events.filter(action="resolve_with_home_id").exists()
+    needs_attention.refresh_from_db()
+    assert needs_attention.status == Status.NEEDS_ATTENTION
+    assert needs_attention.home_id == ""
+    assert not needs_attention.events.filter(action="resolve_with_home_id").exists()
     assert calls_to(wattshift_api, "homes/solar/create") == []
     # The list fetched to check the id also fills the tables: WattShift is asked once.
     assert len(calls_to(wattshift_api, "homes/list")) == 1
@@ -371,17 +339,19 @@ def test_a_home_id_wattshift_does_not_list_is_refused_next_to_the_field(
 def test_a_listed_home_with_other_details_needs_an_explicit_confirmation(
     support_client: Client,
     support_user: User,
-    stuck: Onboarding,
+    needs_attention: Onboarding,
     wattshift_api: responses.RequestsMock,
 ) -> None:
     wattshift_api.add(
         responses.POST,
         url("homes/list"),
-        json=[listed_home(stuck, "ws_home_other", name="Oak House", zipcode="95314")],
+        json=[listed_home(needs_attention, "ws_home_other", name="Oak House", zipcode="95314")],
     )
     add_solar_ok(wattshift_api, "ws_home_other")
 
-    first = support_client.post(action_url(stuck, "home_id"), {"home_id": "ws_home_other"})
+    first = support_client.post(
+        action_url(needs_attention, "home_id"), {"home_id": "ws_home_other"}
+    )
 
     form = first.context["home_id_form"]
     assert [e.code for e in form.errors.as_data()["confirm_differences"]] == ["differs"]
@@ -392,11 +362,11 @@ def test_a_listed_home_with_other_details_needs_an_explicit_confirmation(
     assert '<td data-label="In WattShift">95314</td>' in page
     assert 'name="differences_shown_for" value="ws_home_other"' in page
     assert 'href="#id_confirm_differences"' in page
-    stuck.refresh_from_db()
-    assert stuck.status == Status.NEEDS_ATTENTION
+    needs_attention.refresh_from_db()
+    assert needs_attention.status == Status.NEEDS_ATTENTION
 
     confirmed = support_client.post(
-        action_url(stuck, "home_id"),
+        action_url(needs_attention, "home_id"),
         {
             "home_id": "ws_home_other",
             "confirm_differences": "on",
@@ -404,27 +374,27 @@ def test_a_listed_home_with_other_details_needs_an_explicit_confirmation(
         },
     )
 
-    assert confirmed["Location"] == home_url(stuck)
-    stuck.refresh_from_db()
-    assert stuck.home_id == "ws_home_other"
-    assert stuck.status == Status.COMPLETE
-    event = stuck.events.get(action="resolve_with_home_id")
+    assert confirmed["Location"] == home_url(needs_attention)
+    needs_attention.refresh_from_db()
+    assert needs_attention.home_id == "ws_home_other"
+    assert needs_attention.status == Status.COMPLETE
+    event = needs_attention.events.get(action="resolve_with_home_id")
     assert event.by == support_user
     assert "confirmed it is the right home" in event.detail
     assert "Oak House in WattShift, Maple House here" in event.detail
 
 
 def test_a_confirmation_given_for_another_id_does_not_count(
-    support_client: Client, stuck: Onboarding, wattshift_api: responses.RequestsMock
+    support_client: Client, needs_attention: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     wattshift_api.add(
         responses.POST,
         url("homes/list"),
-        json=[listed_home(stuck, "ws_home_b", name="Oak House")],
+        json=[listed_home(needs_attention, "ws_home_b", name="Oak House")],
     )
 
     response = support_client.post(
-        action_url(stuck, "home_id"),
+        action_url(needs_attention, "home_id"),
         {
             "home_id": "ws_home_b",
             "confirm_differences": "on",
@@ -434,39 +404,41 @@ def test_a_confirmation_given_for_another_id_does_not_count(
 
     form = response.context["home_id_form"]
     assert [e.code for e in form.errors.as_data()["confirm_differences"]] == ["differs"]
-    stuck.refresh_from_db()
-    assert stuck.status == Status.NEEDS_ATTENTION
+    needs_attention.refresh_from_db()
+    assert needs_attention.status == Status.NEEDS_ATTENTION
 
 
 def test_without_the_list_an_id_is_recorded_only_if_support_checked_it_themselves(
     support_client: Client,
     support_user: User,
-    stuck: Onboarding,
+    needs_attention: Onboarding,
     wattshift_api: responses.RequestsMock,
 ) -> None:
     wattshift_api.add(responses.POST, url("homes/list"), status=401)
     add_solar_ok(wattshift_api, "ws_home_by_hand")
 
-    page = support_client.get(resolve_url(stuck)).content.decode()
+    page = support_client.get(resolve_url(needs_attention)).content.decode()
     assert "I have checked this id in WattShift myself" in page
 
-    refused = support_client.post(action_url(stuck, "home_id"), {"home_id": "ws_home_by_hand"})
+    refused = support_client.post(
+        action_url(needs_attention, "home_id"), {"home_id": "ws_home_by_hand"}
+    )
 
     form = refused.context["home_id_form"]
     assert [e.code for e in form.errors.as_data()["checked_in_wattshift"]] == ["unchecked"]
     assert 'href="#id_checked_in_wattshift"' in refused.content.decode()
-    stuck.refresh_from_db()
-    assert stuck.status == Status.NEEDS_ATTENTION
+    needs_attention.refresh_from_db()
+    assert needs_attention.status == Status.NEEDS_ATTENTION
 
     accepted = support_client.post(
-        action_url(stuck, "home_id"),
+        action_url(needs_attention, "home_id"),
         {"home_id": "ws_home_by_hand", "checked_in_wattshift": "on"},
     )
 
-    assert accepted["Location"] == home_url(stuck)
-    stuck.refresh_from_db()
-    assert stuck.home_id == "ws_home_by_hand"
-    event = stuck.events.get(action="resolve_with_home_id")
+    assert accepted["Location"] == home_url(needs_attention)
+    needs_attention.refresh_from_db()
+    assert needs_attention.home_id == "ws_home_by_hand"
+    event = needs_attention.events.get(action="resolve_with_home_id")
     assert event.by == support_user
     assert event.outcome == "recorded_without_list"
     assert "support confirmed they checked this id in WattShift themselves" in event.detail
@@ -476,50 +448,55 @@ def test_without_the_list_an_id_is_recorded_only_if_support_checked_it_themselve
 def test_each_matching_home_has_a_use_this_home_id_button_that_records_it(
     support_client: Client,
     support_user: User,
-    stuck: Onboarding,
+    needs_attention: Onboarding,
     wattshift_api: responses.RequestsMock,
 ) -> None:
     wattshift_api.add(
         responses.POST,
         url("homes/list"),
-        json=[listed_home(stuck, "ws_home_first"), listed_home(stuck, "ws_home_second")],
+        json=[
+            listed_home(needs_attention, "ws_home_first"),
+            listed_home(needs_attention, "ws_home_second"),
+        ],
     )
     add_solar_ok(wattshift_api, "ws_home_second")
 
-    page = support_client.get(resolve_url(stuck)).content.decode()
+    page = support_client.get(resolve_url(needs_attention)).content.decode()
 
     forms = re.findall(r'<form method="post" action="([^"]*)">(.*?)</form>', page, flags=re.S)
     buttons = [(action, f) for action, f in forms if "Use this home id" in f]
     assert len(buttons) == 2
     # Each button posts to the same action as typing the id: it records it as if typed.
-    assert buttons[1][0] == action_url(stuck, "home_id")
+    assert buttons[1][0] == action_url(needs_attention, "home_id")
     buttons = [f for _action, f in buttons]
     assert '<input type="hidden" name="home_id" value="ws_home_second">' in buttons[1]
 
-    response = support_client.post(action_url(stuck, "home_id"), {"home_id": "ws_home_second"})
+    response = support_client.post(
+        action_url(needs_attention, "home_id"), {"home_id": "ws_home_second"}
+    )
 
-    assert response["Location"] == home_url(stuck)
-    stuck.refresh_from_db()
-    assert stuck.home_id == "ws_home_second"
-    assert stuck.status == Status.COMPLETE
-    assert stuck.events.get(action="resolve_with_home_id").by == support_user
+    assert response["Location"] == home_url(needs_attention)
+    needs_attention.refresh_from_db()
+    assert needs_attention.home_id == "ws_home_second"
+    assert needs_attention.status == Status.COMPLETE
+    assert needs_attention.events.get(action="resolve_with_home_id").by == support_user
     # Same validation as a typed id: WattShift's list was asked again before recording.
     assert len(calls_to(wattshift_api, "homes/list")) == 2
 
 
 def test_the_matching_homes_show_local_times_and_ids_in_their_own_cell(
-    support_client: Client, stuck: Onboarding, wattshift_api: responses.RequestsMock
+    support_client: Client, needs_attention: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     wattshift_api.add(
         responses.POST,
         url("homes/list"),
         json=[
-            listed_home(stuck, "ws_home_match", createdAt="2025-06-02T23:05:09Z"),
-            listed_home(stuck, "ws_home_odd", createdAt="yesterday"),
+            listed_home(needs_attention, "ws_home_match", createdAt="2025-06-02T23:05:09Z"),
+            listed_home(needs_attention, "ws_home_odd", createdAt="yesterday"),
         ],
     )
 
-    page = support_client.get(resolve_url(stuck)).content.decode()
+    page = support_client.get(resolve_url(needs_attention)).content.decode()
 
     # The site's time zone (America/Los_Angeles), as in the history; not the raw UTC string.
     assert '<time datetime="2025-06-02T16:05:09-07:00">2 Jun 2025, 4:05:09 PM</time>' in page
@@ -539,33 +516,35 @@ def test_the_matching_homes_show_local_times_and_ids_in_their_own_cell(
 )
 def test_a_home_id_must_look_like_one(
     support_client: Client,
-    stuck: Onboarding,
+    needs_attention: Onboarding,
     wattshift_api: responses.RequestsMock,
     home_id: str,
     code: str,
 ) -> None:
     wattshift_api.add(responses.POST, url("homes/list"), json=[])
 
-    response = support_client.post(action_url(stuck, "home_id"), {"home_id": home_id})
+    response = support_client.post(action_url(needs_attention, "home_id"), {"home_id": home_id})
 
     assert response.status_code == 200
     form = response.context["home_id_form"]
     assert [error.code for error in form.errors.as_data()["home_id"]] == [code]
     assert "There is a problem" in response.content.decode()
-    stuck.refresh_from_db()
-    assert stuck.status == Status.NEEDS_ATTENTION
+    needs_attention.refresh_from_db()
+    assert needs_attention.status == Status.NEEDS_ATTENTION
 
 
 def test_a_home_id_already_on_another_onboarding_is_refused(
     support_client: Client,
     installer: User,
-    stuck: Onboarding,
+    needs_attention: Onboarding,
     wattshift_api: responses.RequestsMock,
 ) -> None:
-    make_onboarding(installer, status=Status.COMPLETE, home_id="ws_home_taken")
+    factories.onboarding(installer, status=Status.COMPLETE, home_id="ws_home_taken")
     wattshift_api.add(responses.POST, url("homes/list"), json=[])
 
-    response = support_client.post(action_url(stuck, "home_id"), {"home_id": "ws_home_taken"})
+    response = support_client.post(
+        action_url(needs_attention, "home_id"), {"home_id": "ws_home_taken"}
+    )
 
     form = response.context["home_id_form"]
     assert [error.code for error in form.errors.as_data()["home_id"]] == ["taken"]
@@ -574,38 +553,40 @@ def test_a_home_id_already_on_another_onboarding_is_refused(
 def test_retry_knowingly_needs_a_confirmation_and_is_recorded(
     support_client: Client,
     support_user: User,
-    stuck: Onboarding,
+    needs_attention: Onboarding,
     wattshift_api: responses.RequestsMock,
 ) -> None:
     wattshift_api.add(responses.POST, url("homes/list"), json=[])
 
-    unconfirmed = support_client.post(action_url(stuck, "retry"), {})
+    unconfirmed = support_client.post(action_url(needs_attention, "retry"), {})
     assert unconfirmed.status_code == 200
     assert "Confirm that you checked WattShift" in unconfirmed.content.decode()
-    stuck.refresh_from_db()
-    assert stuck.status == Status.NEEDS_ATTENTION
+    needs_attention.refresh_from_db()
+    assert needs_attention.status == Status.NEEDS_ATTENTION
 
-    response = support_client.post(action_url(stuck, "retry"), {"confirm": "on"})
+    response = support_client.post(action_url(needs_attention, "retry"), {"confirm": "on"})
 
-    assert response["Location"] == check_url(stuck)
-    stuck.refresh_from_db()
-    assert stuck.status == Status.DRAFT
-    assert stuck.events.get(action="mark_safe_to_retry").by == support_user
+    assert response["Location"] == check_url(needs_attention)
+    needs_attention.refresh_from_db()
+    assert needs_attention.status == Status.DRAFT
+    assert needs_attention.events.get(action="mark_safe_to_retry").by == support_user
     assert calls_to(wattshift_api, "homes/create") == []
 
 
 def test_check_again_adopts_the_one_matching_home(
-    support_client: Client, stuck: Onboarding, wattshift_api: responses.RequestsMock
+    support_client: Client, needs_attention: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
-    wattshift_api.add(responses.POST, url("homes/list"), json=[listed_home(stuck, "ws_home_late")])
+    wattshift_api.add(
+        responses.POST, url("homes/list"), json=[listed_home(needs_attention, "ws_home_late")]
+    )
     add_solar_ok(wattshift_api, "ws_home_late")
 
-    response = support_client.post(action_url(stuck, "reconcile"), {})
+    response = support_client.post(action_url(needs_attention, "reconcile"), {})
 
-    assert response["Location"] == home_url(stuck)
-    stuck.refresh_from_db()
-    assert stuck.status == Status.COMPLETE
-    assert stuck.home_id == "ws_home_late"
+    assert response["Location"] == home_url(needs_attention)
+    needs_attention.refresh_from_db()
+    assert needs_attention.status == Status.COMPLETE
+    assert needs_attention.home_id == "ws_home_late"
 
 
 # Check again, on the home page -------------------------------------------------------------
@@ -657,24 +638,26 @@ def test_check_again_after_the_grace_period_lets_the_draft_be_sent_again(
 
 
 def test_check_again_adopts_the_home_for_the_installer_too(
-    installer_client: Client, stuck: Onboarding, wattshift_api: responses.RequestsMock
+    installer_client: Client, needs_attention: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
-    wattshift_api.add(responses.POST, url("homes/list"), json=[listed_home(stuck, "ws_home_late")])
+    wattshift_api.add(
+        responses.POST, url("homes/list"), json=[listed_home(needs_attention, "ws_home_late")]
+    )
     add_solar_ok(wattshift_api, "ws_home_late")
     add_price_signal(wattshift_api, "ws_home_late")
 
-    response = installer_client.post(home_url(stuck), follow=True)
+    response = installer_client.post(home_url(needs_attention), follow=True)
 
-    assert response.redirect_chain == [(home_url(stuck), 302)]
+    assert response.redirect_chain == [(home_url(needs_attention), 302)]
     assert "ws_home_late" in response.content.decode()
-    stuck.refresh_from_db()
-    assert stuck.status == Status.COMPLETE
+    needs_attention.refresh_from_db()
+    assert needs_attention.status == Status.COMPLETE
 
 
 def test_check_again_on_someone_elses_onboarding_is_not_found(
     installer_client: Client, other_installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    theirs = make_onboarding(other_installer, status=Status.NEEDS_ATTENTION)
+    theirs = factories.onboarding(other_installer, status=Status.NEEDS_ATTENTION)
 
     assert installer_client.post(home_url(theirs)).status_code == 404
     assert len(wattshift_api.calls) == 0
@@ -683,7 +666,7 @@ def test_check_again_on_someone_elses_onboarding_is_not_found(
 def test_check_again_on_a_finished_onboarding_calls_nothing(
     installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    done = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
+    done = factories.onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
 
     response = installer_client.post(home_url(done))
 
@@ -694,7 +677,7 @@ def test_check_again_on_a_finished_onboarding_calls_nothing(
 def test_resolving_a_resolved_onboarding_changes_nothing(
     support_client: Client, installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    done = make_onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
+    done = factories.onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
 
     page = support_client.get(resolve_url(done)).content.decode()
     response = support_client.post(action_url(done, "retry"), {"confirm": "on"})

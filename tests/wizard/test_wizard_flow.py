@@ -2,19 +2,14 @@
 
 from decimal import Decimal
 
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
 from onboarding.wizard.models import AcType, Answer, Onboarding
-from tests.wizard.conftest import (
-    SHARED_ID,
-    TOU_D_ID,
-    UtilityApi,
-    check_url,
-    checked_radios,
-    plan_choice,
-    step_url,
-)
+from tests.wizard import factories
+from tests.wizard.pages import check_url, checked_radios, plan_choice, step_url
+from tests.wizard.upstream import SHARED_ID, TOU_D_ID, UtilityApi
 
 HOME_ANSWERS = {
     "home_name": "  Maple House  ",
@@ -90,15 +85,10 @@ def test_the_documented_example_with_solar_records_e6(
 
 
 def test_without_solar_skips_the_size_questions(
-    installer_client: Client, make_draft, utility_api: UtilityApi
+    installer_client: Client, installer: User, utility_api: UtilityApi
 ) -> None:
-    onboarding = make_draft(
-        zipcode="95313",
-        utility_id="14328",
-        utility_name="Pacific Gas & Electric",
-        rate_plan_id=TOU_D_ID,
-        rate_plan_name="TOU-D",
-        home_name="Oak",
+    onboarding = factories.onboarding(
+        installer, through="utility", rate_plan_id=TOU_D_ID, rate_plan_name="TOU-D", home_name="Oak"
     )
     response = installer_client.post(
         step_url(onboarding, "solar"),
