@@ -1,4 +1,5 @@
-"""The utility and rate plan step: lookup, preselection, tampering, upstream failures, cache."""
+"""The utility and rate plan step: lookup, preselection, tampering, upstream failures, cache,
+and the plan list htmx swaps in for the utility chosen."""
 
 import threading
 from collections.abc import Callable
@@ -24,7 +25,7 @@ from onboarding.wizard.models import Onboarding
 from onboarding.wizard.steps.utility import UtilityPlanForm
 from onboarding.wizard.steps.zip import ZipForm
 from tests.wizard import factories
-from tests.wizard.pages import checked_radios, error_codes, plan_choice, step_url
+from tests.wizard.pages import HTMX, checked_radios, error_codes, plan_choice, step_url
 from tests.wizard.upstream import PGE_95313, SHARED_ID, TOU_D_ID, UtilityApi
 
 
@@ -399,6 +400,43 @@ def test_a_slow_lookup_says_nothing_changed_not_may_or_may_not(
     assert "did not answer in time. Nothing was changed. Try again in a moment." in content
     assert "may or may not" not in content
     assert "Try again" in content
+
+
+def test_plan_list_follows_the_chosen_utility(
+    installer_client: Client, installer: User, utility_api: UtilityApi
+):
+    onboarding = factories.onboarding(installer, through="zip", zipcode="95630")
+    url = step_url(onboarding, "utility") + "?partial=plans&utility=19229"
+    content = installer_client.get(url, headers=HTMX).content.decode()
+    assert content.lstrip().startswith('<div id="plans"')
+    assert 'name="plans_for" value="19229"' in content
+    assert "R-TOD" in content and "E-1" not in content
+    url = step_url(onboarding, "utility") + "?partial=plans&utility=14328"
+    content = installer_client.get(url, headers=HTMX).content.decode()
+    assert "E-1" in content and "TOU-C" in content and "R-TOD" not in content
+    onboarding.refresh_from_db()
+    assert onboarding.utility_id == ""  # a preview stores nothing
+    assert utility_api.calls() == ["95630"]
+
+
+def test_utility_step_with_htmx_posts_and_errors_in_place(
+    installer_client: Client, installer: User, utility_api: UtilityApi
+):
+    onboarding = factories.onboarding(installer, through="zip")
+    response = installer_client.post(
+        step_url(onboarding, "utility"),
+        {"utility": "14328", "plans_for": "14328", "plan": plan_choice("forged", "TOU-D")},
+        headers=HTMX,
+    )
+    assert error_codes(response, "plan") == ["invalid_plan"]
+    content = response.content.decode()
+    assert '<div id="step-body">' in content and "<main" not in content
+    response = installer_client.post(
+        step_url(onboarding, "utility"),
+        {"utility": "14328", "plans_for": "14328", "plan": plan_choice(TOU_D_ID, "TOU-D")},
+        headers=HTMX,
+    )
+    assert response["HX-Redirect"] == step_url(onboarding, "about-home")
 
 
 def test_two_lookups_of_one_zip_at_the_same_moment_make_one_upstream_call(
