@@ -1,7 +1,6 @@
 """The utility and rate plan step: lookup, preselection, tampering, upstream failures, cache,
 and the plan list htmx swaps in for the utility chosen."""
 
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -9,7 +8,6 @@ import requests
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
-from pytest_django.fixtures import Settings
 
 from onboarding.wattshift.errors import (
     InvalidAnswer,
@@ -437,25 +435,3 @@ def test_utility_step_with_htmx_posts_and_errors_in_place(
         headers=HTMX,
     )
     assert response["HX-Redirect"] == step_url(onboarding, "about-home")
-
-
-def test_two_lookups_of_one_zip_at_the_same_moment_make_one_upstream_call(
-    utility_api: UtilityApi, settings: Settings
-) -> None:
-    # A process-local cache: the point is the lock, and threads share it without a transaction.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    utility_api.delay = 0.3
-    start = threading.Barrier(3)
-    found: list[list[str]] = []
-
-    def look_up() -> None:
-        start.wait()
-        found.append([utility.name for utility in selectors.utilities_for_zip("95313")])
-
-    threads = [threading.Thread(target=look_up) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
-    assert found == [["Pacific Gas & Electric"]] * 3
-    assert utility_api.calls("95313") == ["95313"]
