@@ -126,6 +126,9 @@ def url(path: str) -> str:
     return f"{API}/v1/{path}"
 
 
+PRICE_SIGNAL = url(f"homes/{HOME_ID}/price_signal")
+
+
 @pytest.fixture
 def wattshift_api(settings: Settings) -> Iterator[responses.RequestsMock]:
     """The WattShift API, mocked; nothing unregistered may be called. Retries do not wait."""

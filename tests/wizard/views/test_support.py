@@ -1,22 +1,18 @@
-"""The Create home button and support's resolve page, through the test client."""
+"""Support's resolve page and its actions (views/support.py): the history and the matching
+homes, recording a home id, retrying knowingly, checking again."""
 
 import re
 
 import pytest
-import requests
 import responses
 from django.contrib.auth.models import User
 from django.test import Client
-from django.urls import reverse
-from pytest_django.fixtures import Settings
 
-from onboarding.wizard import steps
 from onboarding.wizard.models import Onboarding
 from tests.wizard import factories
-from tests.wizard.pages import action_url, check_url, home_url, resolve_url, submit_url
+from tests.wizard.pages import action_url, check_url, home_url, resolve_url
 from tests.wizard.upstream import (
     HOME_ID,
-    add_created,
     add_price_signal,
     add_solar_ok,
     calls_to,
@@ -25,209 +21,6 @@ from tests.wizard.upstream import (
 )
 
 Status = Onboarding.Status
-SolarStatus = Onboarding.SolarStatus
-
-
-# Submit ---------------------------------------------------------------------------------------
-
-
-def test_create_home_leads_to_the_home_page(
-    installer_client: Client,
-    ready_onboarding: Onboarding,
-    wattshift_api: responses.RequestsMock,
-) -> None:
-    add_created(wattshift_api)
-    add_solar_ok(wattshift_api)
-    add_price_signal(wattshift_api)
-
-    response = installer_client.post(submit_url(ready_onboarding), follow=True)
-
-    assert response.redirect_chain == [(home_url(ready_onboarding), 302)]
-    assert response.status_code == 200
-    assert HOME_ID in response.content.decode()
-    ready_onboarding.refresh_from_db()
-    assert ready_onboarding.status == Status.COMPLETE
-
-
-def test_submit_is_post_only(installer_client: Client, ready_onboarding: Onboarding) -> None:
-    response = installer_client.get(submit_url(ready_onboarding))
-
-    assert response.status_code == 405
-    ready_onboarding.refresh_from_db()
-    assert ready_onboarding.status == Status.DRAFT
-
-
-def test_a_double_post_creates_one_home_and_shows_the_current_state(
-    installer_client: Client,
-    ready_onboarding: Onboarding,
-    wattshift_api: responses.RequestsMock,
-) -> None:
-    add_created(wattshift_api)
-    add_solar_ok(wattshift_api)
-    add_price_signal(wattshift_api)
-
-    first = installer_client.post(submit_url(ready_onboarding))
-    second = installer_client.post(submit_url(ready_onboarding), follow=True)
-
-    assert first["Location"] == home_url(ready_onboarding)
-    assert second.redirect_chain == [(home_url(ready_onboarding), 302)]
-    assert "Nothing was sent again" in second.content.decode()
-    assert len(calls_to(wattshift_api, "homes/create")) == 1
-    assert len(calls_to(wattshift_api, "homes/solar/create")) == 1
-
-
-def test_a_post_while_another_is_in_flight_shows_it_is_being_created(
-    installer_client: Client,
-    ready_onboarding: Onboarding,
-    wattshift_api: responses.RequestsMock,
-) -> None:
-    Onboarding.objects.filter(pk=ready_onboarding.pk).update(status=Status.SUBMITTING)
-
-    response = installer_client.post(submit_url(ready_onboarding), follow=True)
-
-    assert response.redirect_chain == [(home_url(ready_onboarding), 302)]
-    assert "The home is being created" in response.content.decode()
-    assert len(wattshift_api.calls) == 0
-
-
-def test_someone_elses_onboarding_is_not_found(
-    installer_client: Client,
-    other_installer: User,
-    wattshift_api: responses.RequestsMock,
-) -> None:
-    theirs = factories.onboarding(other_installer)
-
-    assert installer_client.post(submit_url(theirs)).status_code == 404
-    assert installer_client.get(home_url(theirs)).status_code == 404
-    assert len(wattshift_api.calls) == 0
-    theirs.refresh_from_db()
-    assert theirs.status == Status.DRAFT
-
-
-def test_support_may_submit_anyones_onboarding(
-    support_client: Client,
-    support_user: User,
-    ready_onboarding: Onboarding,
-    wattshift_api: responses.RequestsMock,
-) -> None:
-    add_created(wattshift_api)
-    add_solar_ok(wattshift_api)
-
-    response = support_client.post(submit_url(ready_onboarding))
-
-    assert response["Location"] == home_url(ready_onboarding)
-    ready_onboarding.refresh_from_db()
-    assert ready_onboarding.submitted_by == support_user
-
-
-def test_a_failed_create_goes_back_to_check_answers_with_the_reason_and_answers(
-    installer_client: Client,
-    ready_onboarding: Onboarding,
-    wattshift_api: responses.RequestsMock,
-) -> None:
-    wattshift_api.add(responses.POST, url("homes/create"), body=requests.ConnectionError("no"))
-
-    response = installer_client.post(submit_url(ready_onboarding), follow=True)
-
-    assert response.redirect_chain == [(check_url(ready_onboarding), 302)]
-    page = response.content.decode()
-    assert "Could not reach the WattShift service" in page
-    assert "Maple House" in page
-    assert "E-6" in page
-
-
-def test_an_incomplete_draft_goes_back_to_the_first_unanswered_step(
-    installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
-) -> None:
-    onboarding = factories.onboarding(installer, home_name="", has_solar=None)
-
-    response = installer_client.post(submit_url(onboarding))
-
-    assert response["Location"] == reverse("wizard:resume", args=[onboarding.public_id])
-    assert len(wattshift_api.calls) == 0
-
-
-def test_an_unknown_outcome_shows_needs_attention_and_support_will_resolve(
-    installer_client: Client,
-    ready_onboarding: Onboarding,
-    wattshift_api: responses.RequestsMock,
-) -> None:
-    wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
-    wattshift_api.add(responses.POST, url("homes/list"), status=503)
-
-    response = installer_client.post(submit_url(ready_onboarding), follow=True)
-
-    page = response.content.decode()
-    assert response.redirect_chain == [(home_url(ready_onboarding), 302)]
-    assert "We could not confirm the home was created" in page
-    assert "Support will check with WattShift" in page
-    assert "Resolve this onboarding" not in page  # installers cannot resolve
-    again = installer_client.post(submit_url(ready_onboarding), follow=True)
-    assert "We could not confirm the home was created" in again.content.decode()
-    assert len(calls_to(wattshift_api, "homes/create")) == 1
-
-
-def test_an_answer_changed_by_another_tab_during_submit_sends_nothing_and_shows_the_step(
-    installer_client: Client,
-    ready_onboarding: Onboarding,
-    wattshift_api: responses.RequestsMock,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    check = steps.missing_answers
-    first = []
-
-    def then_the_zip_changes(onboarding: Onboarding) -> list[str]:
-        missing = check(onboarding)
-        if not first:
-            first.append(missing)
-            Onboarding.objects.filter(pk=onboarding.pk).update(
-                zipcode="10001", utility_id="", utility_name="", rate_plan_id="", rate_plan_name=""
-            )
-        return missing
-
-    monkeypatch.setattr(steps, "missing_answers", then_the_zip_changes)
-
-    response = installer_client.post(submit_url(ready_onboarding))
-
-    assert response.status_code == 302
-    assert response["Location"] == reverse("wizard:resume", args=[ready_onboarding.public_id])
-    assert len(wattshift_api.calls) == 0
-    ready_onboarding.refresh_from_db()
-    assert ready_onboarding.status == Status.DRAFT
-
-
-def test_solar_failure_offers_a_retry_that_only_adds_solar(
-    installer_client: Client,
-    ready_onboarding: Onboarding,
-    wattshift_api: responses.RequestsMock,
-) -> None:
-    add_created(wattshift_api)
-    wattshift_api.add(responses.POST, url("homes/solar/create"), status=503)
-    add_price_signal(wattshift_api)
-
-    response = installer_client.post(submit_url(ready_onboarding), follow=True)
-
-    page = response.content.decode()
-    assert HOME_ID in page
-    assert "Solar not added yet" in page
-    # Said once, beside the retry: no banner repeating it above the panel.
-    assert page.count("adding solar failed") == 1
-    assert "Try adding solar again" in page
-
-    # The 503 may hide solar that was added: the retry sets the values with homes/update.
-    wattshift_api.add(responses.POST, url(f"homes/{HOME_ID}/update"), json={"id": HOME_ID})
-    retried = installer_client.post(submit_url(ready_onboarding), follow=True)
-
-    assert "Try adding solar again" not in retried.content.decode()
-    ready_onboarding.refresh_from_db()
-    assert ready_onboarding.status == Status.COMPLETE
-    assert ready_onboarding.solar_status == SolarStatus.ADDED
-    assert len(calls_to(wattshift_api, "homes/create")) == 1
-    assert len(calls_to(wattshift_api, "homes/solar/create")) == 1
-    assert len(calls_to(wattshift_api, f"homes/{HOME_ID}/update")) == 1
-
-
-# Resolve --------------------------------------------------------------------------------------
 
 
 def test_installers_cannot_open_the_resolve_page(
@@ -587,91 +380,6 @@ def test_check_again_adopts_the_one_matching_home(
     needs_attention.refresh_from_db()
     assert needs_attention.status == Status.COMPLETE
     assert needs_attention.home_id == "ws_home_late"
-
-
-# Check again, on the home page -------------------------------------------------------------
-
-
-def test_right_after_an_unknown_outcome_the_installer_is_told_to_check_again(
-    installer_client: Client,
-    ready_onboarding: Onboarding,
-    wattshift_api: responses.RequestsMock,
-) -> None:
-    """homes/list answering at once with no match proves nothing: the create may be running."""
-    wattshift_api.add(responses.POST, url("homes/create"), status=500)
-    wattshift_api.add(responses.POST, url("homes/list"), json=[])
-
-    response = installer_client.post(submit_url(ready_onboarding), follow=True)
-
-    page = response.content.decode()
-    assert response.redirect_chain == [(home_url(ready_onboarding), 302)]
-    assert "WattShift may still be creating this home. Check again in a minute." in page
-    assert ">Check again</button>" in page
-    assert f'<form method="post" action="{home_url(ready_onboarding)}">' in page
-
-    checked = installer_client.post(home_url(ready_onboarding), follow=True)
-
-    assert checked.redirect_chain == [(home_url(ready_onboarding), 302)]
-    assert "WattShift may still be creating this home" in checked.content.decode()
-    assert len(calls_to(wattshift_api, "homes/list")) == 2
-    assert len(calls_to(wattshift_api, "homes/create")) == 1
-
-
-def test_check_again_after_the_grace_period_lets_the_draft_be_sent_again(
-    installer_client: Client,
-    ready_onboarding: Onboarding,
-    wattshift_api: responses.RequestsMock,
-    settings: Settings,
-) -> None:
-    wattshift_api.add(responses.POST, url("homes/create"), status=500)
-    wattshift_api.add(responses.POST, url("homes/list"), json=[])
-    installer_client.post(submit_url(ready_onboarding))
-    settings.WS_RECONCILE_GRACE_SECONDS = 0  # as if a minute had passed
-
-    response = installer_client.post(home_url(ready_onboarding), follow=True)
-
-    assert response.redirect_chain == [(check_url(ready_onboarding), 302)]
-    assert "safe to try again" in response.content.decode()
-    ready_onboarding.refresh_from_db()
-    assert ready_onboarding.status == Status.DRAFT
-    assert ready_onboarding.events.last().by is not None
-
-
-def test_check_again_adopts_the_home_for_the_installer_too(
-    installer_client: Client, needs_attention: Onboarding, wattshift_api: responses.RequestsMock
-) -> None:
-    wattshift_api.add(
-        responses.POST, url("homes/list"), json=[listed_home(needs_attention, "ws_home_late")]
-    )
-    add_solar_ok(wattshift_api, "ws_home_late")
-    add_price_signal(wattshift_api, "ws_home_late")
-
-    response = installer_client.post(home_url(needs_attention), follow=True)
-
-    assert response.redirect_chain == [(home_url(needs_attention), 302)]
-    assert "ws_home_late" in response.content.decode()
-    needs_attention.refresh_from_db()
-    assert needs_attention.status == Status.COMPLETE
-
-
-def test_check_again_on_someone_elses_onboarding_is_not_found(
-    installer_client: Client, other_installer: User, wattshift_api: responses.RequestsMock
-) -> None:
-    theirs = factories.onboarding(other_installer, status=Status.NEEDS_ATTENTION)
-
-    assert installer_client.post(home_url(theirs)).status_code == 404
-    assert len(wattshift_api.calls) == 0
-
-
-def test_check_again_on_a_finished_onboarding_calls_nothing(
-    installer_client: Client, installer: User, wattshift_api: responses.RequestsMock
-) -> None:
-    done = factories.onboarding(installer, status=Status.COMPLETE, home_id=HOME_ID)
-
-    response = installer_client.post(home_url(done))
-
-    assert response["Location"] == home_url(done)
-    assert len(wattshift_api.calls) == 0
 
 
 def test_resolving_a_resolved_onboarding_changes_nothing(
