@@ -24,6 +24,21 @@ def test_the_step_list_is_written_once_and_drives_progress(complete_draft: Onboa
     assert not fixed & {step.slug for step in steps.STEPS}
 
 
+@pytest.mark.parametrize("through", ["none", *factories.ANSWERS])
+def test_the_draft_factory_answers_each_step_up_to_the_one_named(installer: User, through: str):
+    """tests/wizard/factories.py follows the step list: the same steps, in order, each with
+    the fields it stores, so a draft made `through` a step is answered up to that step."""
+    slugs = [step.slug for step in steps.STEPS]
+    assert list(factories.ANSWERS) == slugs
+    for step in steps.STEPS:
+        assert set(factories.ANSWERS[step.slug]) == set(step.answers), step.slug
+
+    onboarding = factories.onboarding(installer, through=through)
+
+    expected = slugs[: slugs.index(through) + 1] if through in slugs else []
+    assert [step.slug for step in steps.STEPS if step.is_answered(onboarding)] == expected
+
+
 @pytest.mark.parametrize(
     ("answers", "missing"),
     [
