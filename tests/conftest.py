@@ -13,8 +13,9 @@ from pytest_django.fixtures import Settings
 from onboarding.accounts.roles import SUPPORT_GROUP
 from onboarding.wattshift.tokens import current_session_tokens
 
-# The submission tests' finished draft and mocked WattShift API (ready_onboarding, wattshift_api).
-pytest_plugins = ["tests.wizard.submission_fixtures"]
+# The wizard's fixtures: the mocked WattShift API (utility_api, wattshift_api) and drafts at any
+# step (draft, complete_draft, ready_onboarding, needs_attention, created_home).
+pytest_plugins = ["tests.wizard.upstream", "tests.wizard.factories"]
 
 
 @pytest.fixture(autouse=True)

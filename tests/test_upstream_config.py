@@ -18,24 +18,14 @@ from pytest_django.fixtures import Settings
 from onboarding.sandbox.models import ReceivedRequest
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.steps import STEPS
-from tests.wizard.conftest import SHARED_ID, check_url, plan_choice, step_url
-from tests.wizard.submission_fixtures import API, make_onboarding
+from tests.wizard import factories
+from tests.wizard.pages import check_url, plan_choice, step_url
+from tests.wizard.upstream import API, PGE_95313, SHARED_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 REAL = "https://api.wattshift.example"
 KEY = "real-upstream-key-from-the-vault"
 TOKEN = "minted-session-token-0123456789"
-DOCUMENTED_95313 = [
-    {
-        "utilityId": "14328",
-        "utilityName": "Pacific Gas & Electric",
-        "wsRatePlans": [
-            {"id": "662955dff338bcedec0dbfe7", "ratePlanName": "TOU-D"},
-            {"id": SHARED_ID, "ratePlanName": "TOU-C"},
-            {"id": SHARED_ID, "ratePlanName": "E-6"},
-        ],
-    }
-]
 
 
 def wattshift_api_url() -> str:
@@ -83,7 +73,7 @@ def test_every_call_goes_to_the_configured_upstream_with_its_credentials(
                 f"{REAL}/v1/onboarding/session-token/generate",
                 json={"sessionToken": TOKEN},
             )
-        upstream.add(responses.POST, f"{REAL}/v1/utility/get", json=DOCUMENTED_95313)
+        upstream.add(responses.POST, f"{REAL}/v1/utility/get", json=PGE_95313)
         upstream.add(responses.POST, f"{REAL}/v1/homes/create", json={"id": "ws_home_777"})
         upstream.add(
             responses.POST, f"{REAL}/v1/homes/solar/create", json={"homeId": "ws_home_777"}
@@ -121,9 +111,9 @@ def test_every_page_says_sandbox_while_the_sandbox_is_the_upstream(
     using_sandbox: bool,
 ) -> None:
     settings.WS_USING_SANDBOX = using_sandbox
-    wattshift_api.add(responses.POST, f"{wattshift_api_url()}/utility/get", json=DOCUMENTED_95313)
-    draft = make_onboarding(installer)
-    created = make_onboarding(
+    wattshift_api.add(responses.POST, f"{wattshift_api_url()}/utility/get", json=PGE_95313)
+    draft = factories.onboarding(installer)
+    created = factories.onboarding(
         installer, status=Onboarding.Status.COMPLETE, home_id="ws_home_1", home_name="Other"
     )
     pages = [
@@ -156,7 +146,7 @@ def test_a_session_token_that_cannot_be_minted_leaves_the_draft_and_says_so(
     settings.WS_API_KEY = KEY
     settings.WS_API_AUTH = "session-token"
     settings.WS_API_BACKOFF = 0
-    draft = make_onboarding(installer)
+    draft = factories.onboarding(installer)
     before = Onboarding.objects.values().get(pk=draft.pk)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as upstream:
         upstream.add(responses.POST, f"{REAL}/v1/onboarding/session-token/generate", **failure)

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from onboarding.wizard.models import Event
-from tests.wizard.conftest import complete_answers
+from tests.wizard import factories
 
 
 @pytest.fixture
@@ -18,10 +18,10 @@ def admin_client_logged_in(db) -> Client:
 
 @pytest.mark.parametrize("query", ["maple", "95313", "ws_home_31", "ina"])
 def test_admin_search(
-    admin_client_logged_in: Client, make_draft, other_installer: User, query: str
+    admin_client_logged_in: Client, installer: User, other_installer: User, query: str
 ):
-    make_draft(**complete_answers(status="complete", home_id="ws_home_31"))
-    make_draft(owner=other_installer, home_name="Other", zipcode="02139")
+    factories.onboarding(installer, status="complete", home_id="ws_home_31")
+    factories.onboarding(other_installer, through="none", home_name="Other", zipcode="02139")
     response = admin_client_logged_in.get(
         reverse("admin:wizard_onboarding_changelist"), {"q": query}
     )
@@ -29,8 +29,8 @@ def test_admin_search(
     assert response.context["cl"].result_count == 1
 
 
-def test_admin_search_by_public_id_and_events_read_only(admin_client_logged_in, make_draft):
-    onboarding = make_draft(**complete_answers())
+def test_admin_search_by_public_id_and_events_read_only(admin_client_logged_in, installer):
+    onboarding = factories.onboarding(installer)
     Event.objects.create(onboarding=onboarding, action="homes/create", outcome="ok")
     changelist = admin_client_logged_in.get(
         reverse("admin:wizard_onboarding_changelist"), {"q": str(onboarding.public_id)}

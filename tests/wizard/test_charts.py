@@ -1,4 +1,5 @@
-"""The price chart's geometry (onboarding/wizard/charts.py): a price signal in, coordinates out."""
+"""The price chart's geometry (onboarding/wizard/charts.py): a price signal in, coordinates out;
+its words (chart_text.py); and both as the home page shows them."""
 
 import re
 from dataclasses import dataclass
@@ -7,7 +8,9 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
+import responses
 from django.conf import settings
+from django.test import Client
 
 from onboarding.wattshift.types import PriceSignal
 from onboarding.wizard.chart_text import ChartText, describe_chart, period_text
@@ -22,6 +25,9 @@ from onboarding.wizard.charts import (
     peak_window,
     price_chart,
 )
+from onboarding.wizard.models import Onboarding
+from tests.wizard.pages import home_url, summary_row
+from tests.wizard.upstream import PRICE_SIGNAL, add_price_signal
 
 PACIFIC = ZoneInfo("America/Los_Angeles")
 QUARTER = timedelta(minutes=15)
@@ -395,3 +401,79 @@ def _luminance(colour: str) -> float:
         c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels
     )
     return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+# On the home page -----------------------------------------------------------------------------
+
+
+def test_the_chart_summary_gives_lowest_highest_and_peak_window_in_local_time(
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    add_price_signal(wattshift_api)
+
+    page = installer_client.get(home_url(created_home)).content.decode()
+
+    assert "$0.210 per kWh" in page
+    assert "$0.480 per kWh" in page
+    assert "4:00 PM \u2013 9:00 PM" in page  # 95313 is in California: UTC 23:00 is 4 PM PDT
+    assert "America/Los_Angeles" in page
+
+
+def test_the_chart_summary_says_each_peak_and_lowest_period_with_its_day(
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    add_price_signal(wattshift_api)
+
+    page = installer_client.get(home_url(created_home)).content.decode()
+
+    assert summary_row("Lowest price", "$0.210 per kWh, 12:00 AM – 4:00 PM today") in page
+    assert summary_row("Highest price", "$0.480 per kWh, in the peak window") in page
+    assert summary_row("Peak window", "4:00 PM – 9:00 PM today") in page
+    assert page.count('<rect class="chart__peak"') == 1
+
+
+def test_in_the_evening_tonight_and_tomorrows_peaks_are_both_shown(
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    # From 6 PM in California: the rest of tonight's peak, then tomorrow's up to 6 PM.
+    prices = [0.48] * 12 + [0.21] * 76 + [0.48] * 8
+    wattshift_api.add(
+        responses.POST,
+        PRICE_SIGNAL,
+        json={"startTime": "2025-06-03T01:00:00Z", "priceSignal": prices},
+    )
+
+    page = installer_client.get(home_url(created_home)).content.decode()
+
+    peaks = "6:00 PM – 9:00 PM today and 4:00 PM – 6:00 PM tomorrow"
+    assert summary_row("Peak window", peaks) in page
+    assert summary_row("Lowest price", "$0.210 per kWh, 9:00 PM today – 4:00 PM tomorrow") in page
+    assert summary_row("Highest price", "$0.480 per kWh, in each peak window") in page
+    assert f"Shaded peak window: {peaks}.</desc>" in page
+    assert page.count('<rect class="chart__peak"') == 2
+    # Told apart without colour: hatched, and each marked "Peak" above its band.
+    assert page.count('fill="url(#chart-peak-hatch)"') == 2
+    assert '<pattern id="chart-peak-hatch"' in page
+    assert page.count('class="chart__label chart__label--peak"') == 2
+    assert page.count(">Peak</text>") == 2
+    assert "The peak window is hatched and marked “Peak”." in page
+
+
+def test_a_flat_price_is_one_row_and_nothing_is_shaded(
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(
+        responses.POST,
+        PRICE_SIGNAL,
+        json={"startTime": "2025-06-03T01:00:00Z", "priceSignal": [0.25] * 96},
+    )
+
+    page = installer_client.get(home_url(created_home)).content.decode()
+
+    assert summary_row("Price", "The same price all day: $0.250 per kWh") in page
+    assert "The same price all day: $0.250 per kWh</desc>" in page
+    assert "Lowest price" not in page
+    assert "Peak window" not in page
+    assert "chart__peak" not in page
+    assert "chart-peak-hatch" not in page
+    assert "hatched" not in page

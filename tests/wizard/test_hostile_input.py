@@ -5,13 +5,16 @@ so a form's clean() must never assume it is there.
 """
 
 import pytest
+from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
 from onboarding.wizard import steps
 from onboarding.wizard.models import Onboarding
-from tests.wizard.conftest import SHARED_ID, UtilityApi, complete_answers, plan_choice, step_url
+from tests.wizard import factories
+from tests.wizard.pages import plan_choice, step_url
+from tests.wizard.upstream import SHARED_ID, UtilityApi
 
 HOSTILE = {
     "nul": "\x00",
@@ -62,8 +65,8 @@ def test_every_field_of_every_step_is_covered():
 
 
 @pytest.fixture
-def onboarding(make_draft, utility_api: UtilityApi) -> Onboarding:
-    return make_draft(**complete_answers())
+def onboarding(installer: User, utility_api: UtilityApi) -> Onboarding:
+    return factories.onboarding(installer)
 
 
 @pytest.mark.parametrize(("slug", "name", "key"), CASES)
@@ -118,9 +121,9 @@ def test_save_later_with_a_hostile_value_keeps_the_rest(
 @pytest.mark.parametrize("key", HOSTILE)
 @pytest.mark.parametrize("name", ["plans_for", "for_zipcode"])
 def test_hidden_utility_fields_with_hostile_values_store_no_plan(
-    installer_client: Client, make_draft, utility_api: UtilityApi, name: str, key: str
+    installer_client: Client, installer: User, utility_api: UtilityApi, name: str, key: str
 ):
-    onboarding = make_draft(zipcode="95313")
+    onboarding = factories.onboarding(installer, through="zip")
     data = {**VALID["utility"], name: HOSTILE[key]}
     response = installer_client.post(step_url(onboarding, "utility"), data)
     assert response.status_code in (200, 302)

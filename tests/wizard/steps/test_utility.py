@@ -1,6 +1,6 @@
-"""The utility and rate plan step: lookup, preselection, tampering, upstream failures, cache."""
+"""The utility and rate plan step: lookup, preselection, tampering, upstream failures, cache,
+and the plan list htmx swaps in for the utility chosen."""
 
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -8,7 +8,6 @@ import requests
 from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import Client
-from pytest_django.fixtures import Settings
 
 from onboarding.wattshift.errors import (
     InvalidAnswer,
@@ -23,21 +22,17 @@ from onboarding.wizard import selectors
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.steps.utility import UtilityPlanForm
 from onboarding.wizard.steps.zip import ZipForm
-from tests.wizard.conftest import (
-    PGE_95313,
-    SHARED_ID,
-    TOU_D_ID,
-    UtilityApi,
-    checked_radios,
-    error_codes,
-    plan_choice,
-    step_url,
-)
+from tests.wizard import factories
+from tests.wizard.pages import HTMX, checked_radios, error_codes, plan_choice, step_url
+from tests.wizard.upstream import PGE_95313, SHARED_ID, TOU_D_ID, UtilityApi
 
 
 @pytest.fixture
-def zip_draft(make_draft: Callable[..., Onboarding]) -> Callable[[str], Onboarding]:
-    return lambda zipcode: make_draft(zipcode=zipcode, home_name="Maple House")
+def zip_draft(installer: User) -> Callable[[str], Onboarding]:
+    """A draft for a ZIP code, named, its utility not chosen yet."""
+    return lambda zipcode: factories.onboarding(
+        installer, through="zip", zipcode=zipcode, home_name="Maple House"
+    )
 
 
 def post_plan(client: Client, onboarding: Onboarding, utility: str, plan: str, **extra: str):
@@ -160,11 +155,11 @@ def test_two_utilities_without_javascript_is_a_two_stage_form(
     assert utility_api.calls() == ["95630"]
 
 
-def test_changing_utility_clears_the_old_plan(installer_client: Client, make_draft, utility_api):
-    onboarding = make_draft(
+def test_changing_utility_clears_the_old_plan(installer_client: Client, installer, utility_api):
+    onboarding = factories.onboarding(
+        installer,
+        through="utility",
         zipcode="95630",
-        utility_id="14328",
-        utility_name="Pacific Gas & Electric",
         rate_plan_id="pge-e1",
         rate_plan_name="E-1",
         rate_plan_rate_id="PGE-E-1",
@@ -208,9 +203,11 @@ def test_utility_step_needs_a_zip_first(installer_client: Client, draft, utility
     ],
 )
 def test_upstream_failure_keeps_the_draft_and_says_what_to_do(
-    installer_client: Client, make_draft, utility_api: UtilityApi, answer, error_class
+    installer_client: Client, installer: User, utility_api: UtilityApi, answer, error_class
 ) -> None:
-    onboarding = make_draft(zipcode="95313", home_name="Maple House", has_ac="yes", ac_type="split")
+    onboarding = factories.onboarding(
+        installer, through="zip", home_name="Maple House", has_ac="yes", ac_type="split"
+    )
     if answer == "not json":
         utility_api.mock.replace(
             "POST", "https://ws-wizard.test/v1/utility/get", body="<html>oops</html>", status=200
@@ -243,7 +240,6 @@ def test_upstream_failure_keeps_the_draft_and_says_what_to_do(
 def test_one_lookup_per_zip_across_views_and_users(
     installer_client: Client,
     zip_draft,
-    make_draft,
     other_installer: User,
     utility_api: UtilityApi,
 ) -> None:
@@ -256,7 +252,7 @@ def test_one_lookup_per_zip_across_views_and_users(
 
     other_client = Client()
     other_client.force_login(other_installer)
-    second = make_draft(owner=other_installer, zipcode="95313")
+    second = factories.onboarding(other_installer, through="zip")
     assert other_client.get(step_url(second, "utility")).status_code == 200
     post_plan(other_client, second, "14328", plan_choice(SHARED_ID, "E-6"))
 
@@ -392,9 +388,9 @@ def test_the_utility_form_is_given_its_utilities(zip_draft, utility_api: Utility
 
 
 def test_a_slow_lookup_says_nothing_changed_not_may_or_may_not(
-    installer_client: Client, make_draft, utility_api: UtilityApi
+    installer_client: Client, installer: User, utility_api: UtilityApi
 ) -> None:
-    onboarding = make_draft(zipcode="95313")
+    onboarding = factories.onboarding(installer, through="zip")
     utility_api.answers["95313"] = requests.ReadTimeout("slow")
 
     content = installer_client.get(step_url(onboarding, "utility")).content.decode()
@@ -404,23 +400,38 @@ def test_a_slow_lookup_says_nothing_changed_not_may_or_may_not(
     assert "Try again" in content
 
 
-def test_two_lookups_of_one_zip_at_the_same_moment_make_one_upstream_call(
-    utility_api: UtilityApi, settings: Settings
-) -> None:
-    # A process-local cache: the point is the lock, and threads share it without a transaction.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    utility_api.delay = 0.3
-    start = threading.Barrier(3)
-    found: list[list[str]] = []
+def test_plan_list_follows_the_chosen_utility(
+    installer_client: Client, installer: User, utility_api: UtilityApi
+):
+    onboarding = factories.onboarding(installer, through="zip", zipcode="95630")
+    url = step_url(onboarding, "utility") + "?partial=plans&utility=19229"
+    content = installer_client.get(url, headers=HTMX).content.decode()
+    assert content.lstrip().startswith('<div id="plans"')
+    assert 'name="plans_for" value="19229"' in content
+    assert "R-TOD" in content and "E-1" not in content
+    url = step_url(onboarding, "utility") + "?partial=plans&utility=14328"
+    content = installer_client.get(url, headers=HTMX).content.decode()
+    assert "E-1" in content and "TOU-C" in content and "R-TOD" not in content
+    onboarding.refresh_from_db()
+    assert onboarding.utility_id == ""  # a preview stores nothing
+    assert utility_api.calls() == ["95630"]
 
-    def look_up() -> None:
-        start.wait()
-        found.append([utility.name for utility in selectors.utilities_for_zip("95313")])
 
-    threads = [threading.Thread(target=look_up) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=10)
-    assert found == [["Pacific Gas & Electric"]] * 3
-    assert utility_api.calls("95313") == ["95313"]
+def test_utility_step_with_htmx_posts_and_errors_in_place(
+    installer_client: Client, installer: User, utility_api: UtilityApi
+):
+    onboarding = factories.onboarding(installer, through="zip")
+    response = installer_client.post(
+        step_url(onboarding, "utility"),
+        {"utility": "14328", "plans_for": "14328", "plan": plan_choice("forged", "TOU-D")},
+        headers=HTMX,
+    )
+    assert error_codes(response, "plan") == ["invalid_plan"]
+    content = response.content.decode()
+    assert '<div id="step-body">' in content and "<main" not in content
+    response = installer_client.post(
+        step_url(onboarding, "utility"),
+        {"utility": "14328", "plans_for": "14328", "plan": plan_choice(TOU_D_ID, "TOU-D")},
+        headers=HTMX,
+    )
+    assert response["HX-Redirect"] == step_url(onboarding, "about-home")

@@ -25,7 +25,8 @@ from requests import PreparedRequest
 from onboarding.wizard import selectors
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.services import reconciliation, resolution, submission
-from tests.wizard.submission_fixtures import HOME_ID, calls_to, make_onboarding, url
+from tests.wizard import factories
+from tests.wizard.upstream import HOME_ID, calls_to, url
 
 Status = Onboarding.Status
 SolarStatus = Onboarding.SolarStatus
@@ -87,7 +88,7 @@ def at_the_same_moment(action: Callable[[], Onboarding]) -> list[Onboarding | Ba
 def test_two_simultaneous_submits_create_exactly_one_home(
     installer: User, other_installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    draft = make_onboarding(installer)
+    draft = factories.onboarding(installer)
     wattshift_api.add_callback(
         responses.POST, url("homes/create"), callback=slow(f'{{"id": "{HOME_ID}"}}')
     )
@@ -119,7 +120,7 @@ def test_two_simultaneous_submits_create_exactly_one_home(
 def test_two_simultaneous_solar_retries_add_solar_once(
     installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
-    home_created = make_onboarding(installer, status=Status.HOME_CREATED, home_id=HOME_ID)
+    home_created = factories.onboarding(installer, status=Status.HOME_CREATED, home_id=HOME_ID)
     wattshift_api.add_callback(
         responses.POST, url("homes/solar/create"), callback=slow(f'{{"homeId": "{HOME_ID}"}}')
     )
@@ -143,7 +144,7 @@ def test_support_resolving_while_automatic_reconcile_runs_adopts_one_id(
     installer: User, other_installer: User, wattshift_api: responses.RequestsMock
 ) -> None:
     """The automatic check and a person decide at once: only one decision is applied."""
-    stuck = make_onboarding(
+    stuck = factories.onboarding(
         installer,
         status=Status.NEEDS_ATTENTION,
         has_solar=False,

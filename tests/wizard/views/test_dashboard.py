@@ -7,7 +7,8 @@ from django.test import Client
 from django.urls import reverse
 
 from onboarding.wizard.models import Onboarding
-from tests.wizard.conftest import complete_answers, step_url
+from tests.wizard import factories
+from tests.wizard.pages import step_url
 
 DASHBOARD = "/"
 
@@ -34,12 +35,12 @@ def test_dashboard_needs_login(client: Client, db):
 
 
 def test_installer_sees_own_drafts_and_homes_only(
-    installer_client: Client, make_draft, other_installer: User
+    installer_client: Client, installer: User, other_installer: User
 ):
-    make_draft(zipcode="95313", home_name="Half Done")
-    make_draft(**complete_answers(home_name="Done Home", status="complete", home_id="ws_home_77"))
-    make_draft(**complete_answers(home_name="Unsure Home", status="needs_attention"))
-    make_draft(owner=other_installer, home_name="Not Yours")
+    factories.onboarding(installer, through="zip", home_name="Half Done")
+    factories.onboarding(installer, home_name="Done Home", status="complete", home_id="ws_home_77")
+    factories.onboarding(installer, home_name="Unsure Home", status="needs_attention")
+    factories.onboarding(other_installer, through="none", home_name="Not Yours")
     page = installer_client.get(DASHBOARD).content.decode()
     assert "Half Done" in page and "2 of 4 steps" in page and "Resume" in page
     assert "Done Home" in page and "ws_home_77" in page
@@ -49,14 +50,15 @@ def test_installer_sees_own_drafts_and_homes_only(
 
 
 def test_support_sees_everyone_and_can_search_and_filter(
-    support_client: Client, make_draft, other_installer: User
+    support_client: Client, installer: User, other_installer: User
 ):
-    make_draft(zipcode="95313", home_name="Ina's Draft")
-    make_draft(
-        owner=other_installer,
-        **complete_answers(
-            home_name="Oscar Home", zipcode="02139", status="complete", home_id="ws_home_555"
-        ),
+    factories.onboarding(installer, through="zip", home_name="Ina's Draft")
+    factories.onboarding(
+        other_installer,
+        home_name="Oscar Home",
+        zipcode="02139",
+        status="complete",
+        home_id="ws_home_555",
     )
     page = support_client.get(DASHBOARD).content.decode()
     assert "Ina&#x27;s Draft" in page and "Oscar Home" in page
@@ -80,23 +82,23 @@ def test_support_sees_everyone_and_can_search_and_filter(
     )
 
 
-def test_support_sees_needs_attention_with_resolve_links(
-    support_client, make_draft, other_installer
-):
-    onboarding = make_draft(owner=other_installer, **complete_answers(status="needs_attention"))
+def test_support_sees_needs_attention_with_resolve_links(support_client, other_installer):
+    onboarding = factories.onboarding(other_installer, status="needs_attention")
     page = support_client.get(DASHBOARD).content.decode()
     assert reverse("wizard:resolve", args=[onboarding.public_id]) in page
 
 
-def test_installer_search_stays_within_their_own(installer_client, make_draft, other_installer):
-    make_draft(owner=other_installer, home_name="Secret Garden", zipcode="95313")
+def test_installer_search_stays_within_their_own(installer_client, other_installer):
+    factories.onboarding(
+        other_installer, through="none", home_name="Secret Garden", zipcode="95313"
+    )
     response = installer_client.get(DASHBOARD, {"q": "Secret"})
     assert response.context["rows"] == []
 
 
-def test_dashboard_is_paginated(support_client: Client, make_draft):
+def test_dashboard_is_paginated(support_client: Client, installer: User):
     for number in range(25):
-        make_draft(home_name=f"Home {number:02d}")
+        factories.onboarding(installer, through="none", home_name=f"Home {number:02d}")
     first = support_client.get(DASHBOARD)
     assert len(first.context["rows"]) == 20
     assert "Page 1 of 2" in first.content.decode()
@@ -108,9 +110,9 @@ def test_dashboard_is_paginated(support_client: Client, make_draft):
     assert support_client.get(DASHBOARD, {"page": "99"}).status_code == 200
 
 
-def test_search_ignores_nul_and_control_characters(support_client: Client, make_draft):
+def test_search_ignores_nul_and_control_characters(support_client: Client, installer: User):
     # PostgreSQL refuses NUL in a query: this was a 500 there.
-    make_draft(home_name="Oscar Home", zipcode="02139")
+    factories.onboarding(installer, through="none", home_name="Oscar Home", zipcode="02139")
     for query in ("\x00", "%00", "Oscar\x00 Home", "\x1b[31mOscar", "\x00" * 10_000):
         response = support_client.get(DASHBOARD, {"q": query, "status": "\x00"})
         assert response.status_code == 200, query
@@ -123,9 +125,10 @@ def test_search_ignores_nul_and_control_characters(support_client: Client, make_
 
 
 def test_start_onboarding_twice_reuses_the_untouched_draft(
-    installer_client: Client, installer: User, make_draft, other_installer: User
+    installer_client: Client, installer: User, other_installer: User
 ):
-    make_draft(owner=other_installer)  # someone else's blank draft is never handed out
+    # Someone else's blank draft is never handed out.
+    factories.onboarding(other_installer, through="none")
     first = installer_client.post(reverse("wizard:new"))
     second = installer_client.post(reverse("wizard:new"))
 
@@ -137,10 +140,12 @@ def test_start_onboarding_twice_reuses_the_untouched_draft(
 
 
 def test_start_onboarding_after_answering_starts_a_new_draft(
-    installer_client: Client, installer: User, make_draft
+    installer_client: Client, installer: User
 ):
-    started = make_draft(zipcode="95313")
-    failed = make_draft(last_error="Could not reach the WattShift service.")
+    started = factories.onboarding(installer, through="zip")
+    failed = factories.onboarding(
+        installer, through="none", last_error="Could not reach the WattShift service."
+    )
     installer_client.post(reverse("wizard:new"))
     assert Onboarding.objects.filter(owner=installer).count() == 3
     newest = Onboarding.objects.exclude(pk__in=[started.pk, failed.pk]).get()
@@ -148,10 +153,10 @@ def test_start_onboarding_after_answering_starts_a_new_draft(
 
 
 def test_rows_show_when_they_last_changed_in_local_time(
-    installer_client: Client, make_draft, settings
+    installer_client: Client, installer: User, settings
 ):
     settings.TIME_ZONE = "America/Los_Angeles"
-    onboarding = make_draft(zipcode="95313")
+    onboarding = factories.onboarding(installer, through="zip")
     moment = datetime(2026, 11, 27, 17, 14, tzinfo=UTC)  # 9:14 AM in California
     Onboarding.objects.filter(pk=onboarding.pk).update(updated_at=moment)
     page = installer_client.get(DASHBOARD).content.decode()
@@ -161,34 +166,32 @@ def test_rows_show_when_they_last_changed_in_local_time(
     assert ">95313<" in page
 
 
-def test_support_rows_name_the_installer(support_client: Client, make_draft, installer: User):
-    make_draft(zipcode="95313")
+def test_support_rows_name_the_installer(support_client: Client, installer: User):
+    factories.onboarding(installer, through="zip")
     page = support_client.get(DASHBOARD).content.decode()
     assert f'data-label="Installer">{installer.get_username()}<' in page
 
 
-def test_a_draft_whose_last_attempt_failed_says_so(installer_client: Client, make_draft):
-    make_draft(**complete_answers(last_error="The WattShift service refused the request."))
-    make_draft(**complete_answers(home_name="Fine House"))
+def test_a_draft_whose_last_attempt_failed_says_so(installer_client: Client, installer: User):
+    factories.onboarding(installer, last_error="The WattShift service refused the request.")
+    factories.onboarding(installer, home_name="Fine House")
     page = installer_client.get(DASHBOARD).content.decode()
     assert page.count("Last attempt failed") == 1
 
 
 def test_needs_attention_rows_can_be_told_apart(
-    support_client: Client, make_draft, installer: User, other_installer: User, settings
+    support_client: Client, installer: User, other_installer: User, settings
 ):
     settings.TIME_ZONE = "America/Los_Angeles"
-    make_draft(
-        **complete_answers(
-            home_name="Maple House",
-            zipcode="95313",
-            status="needs_attention",
-            submitted_at=datetime(2026, 11, 27, 17, 14, tzinfo=UTC),
-        )
+    factories.onboarding(
+        installer,
+        home_name="Maple House",
+        zipcode="95313",
+        status="needs_attention",
+        submitted_at=datetime(2026, 11, 27, 17, 14, tzinfo=UTC),
     )
-    make_draft(
-        owner=other_installer,
-        **complete_answers(home_name="Oak House", zipcode="02139", status="needs_attention"),
+    factories.onboarding(
+        other_installer, home_name="Oak House", zipcode="02139", status="needs_attention"
     )
     page = support_client.get(DASHBOARD).content.decode()
     panel = page.split('id="attention-title"')[1].split("</section>")[0]
@@ -203,8 +206,8 @@ def test_needs_attention_rows_can_be_told_apart(
 DISCARD = "wizard:discard"
 
 
-def test_owner_discards_a_draft_after_confirming(installer_client: Client, make_draft):
-    onboarding = make_draft(zipcode="95313", home_name="Typo House")
+def test_owner_discards_a_draft_after_confirming(installer_client: Client, installer: User):
+    onboarding = factories.onboarding(installer, through="zip", home_name="Typo House")
     url = reverse(DISCARD, args=[onboarding.public_id])
     assert f'href="{url}"' in installer_client.get(DASHBOARD).content.decode()
 
@@ -222,32 +225,30 @@ def test_owner_discards_a_draft_after_confirming(installer_client: Client, make_
     assert "The draft “Typo House” was discarded." in response.content.decode()
 
 
-def test_support_may_discard_anyones_draft(support_client: Client, make_draft, other_installer):
-    onboarding = make_draft(owner=other_installer)
+def test_support_may_discard_anyones_draft(support_client: Client, other_installer):
+    onboarding = factories.onboarding(other_installer, through="none")
     support_client.post(reverse(DISCARD, args=[onboarding.public_id]))
     assert not Onboarding.objects.filter(pk=onboarding.pk).exists()
 
 
-def test_someone_elses_draft_cannot_be_discarded(
-    installer_client: Client, make_draft, other_installer: User
-):
-    onboarding = make_draft(owner=other_installer, home_name="Not Yours")
+def test_someone_elses_draft_cannot_be_discarded(installer_client: Client, other_installer: User):
+    onboarding = factories.onboarding(other_installer, through="none", home_name="Not Yours")
     url = reverse(DISCARD, args=[onboarding.public_id])
     assert installer_client.get(url).status_code == 404
     assert installer_client.post(url).status_code == 404
     assert Onboarding.objects.filter(pk=onboarding.pk).exists()
 
 
-def test_discard_needs_login(client: Client, make_draft):
-    onboarding = make_draft()
+def test_discard_needs_login(client: Client, installer: User):
+    onboarding = factories.onboarding(installer, through="none")
     response = client.post(reverse(DISCARD, args=[onboarding.public_id]))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert Onboarding.objects.filter(pk=onboarding.pk).exists()
 
 
-def test_a_sent_onboarding_cannot_be_discarded(installer_client: Client, make_draft):
+def test_a_sent_onboarding_cannot_be_discarded(installer_client: Client, installer: User):
     sent = [
-        make_draft(**complete_answers(status=status, home_id=home_id))
+        factories.onboarding(installer, status=status, home_id=home_id)
         for status, home_id in [
             ("complete", "ws_home_1"),
             ("home_created", "ws_home_2"),
@@ -267,8 +268,10 @@ def test_a_sent_onboarding_cannot_be_discarded(installer_client: Client, make_dr
         assert Onboarding.objects.filter(pk=onboarding.pk).exists()
 
 
-def test_discard_is_refused_if_the_draft_was_sent_meanwhile(installer_client: Client, make_draft):
-    onboarding = make_draft(**complete_answers())
+def test_discard_is_refused_if_the_draft_was_sent_meanwhile(
+    installer_client: Client, installer: User
+):
+    onboarding = factories.onboarding(installer)
     url = reverse(DISCARD, args=[onboarding.public_id])
     installer_client.get(url)  # the confirmation page is open…
     Onboarding.objects.filter(pk=onboarding.pk).update(status="submitting")  # …another tab sends
@@ -276,13 +279,11 @@ def test_discard_is_refused_if_the_draft_was_sent_meanwhile(installer_client: Cl
     assert Onboarding.objects.filter(pk=onboarding.pk).exists()
 
 
-def test_search_finds_a_partial_home_id_or_onboarding_id(support_client: Client, make_draft):
-    home = make_draft(
-        **complete_answers(
-            home_name="Oscar Home", status="complete", home_id="ws_home_2bf116590a1a"
-        )
+def test_search_finds_a_partial_home_id_or_onboarding_id(support_client: Client, installer: User):
+    home = factories.onboarding(
+        installer, home_name="Oscar Home", status="complete", home_id="ws_home_2bf116590a1a"
     )
-    other = make_draft(home_name="Other Home")
+    other = factories.onboarding(installer, through="none", home_name="Other Home")
 
     def rows(query: str) -> list[str]:
         response = support_client.get(DASHBOARD, {"q": query})
@@ -298,8 +299,8 @@ def test_search_finds_a_partial_home_id_or_onboarding_id(support_client: Client,
     assert home.public_id.hex[6:18] not in public
 
 
-def test_search_ignores_the_case_of_names(support_client: Client, make_draft):
-    make_draft(home_name="Maple House")
+def test_search_ignores_the_case_of_names(support_client: Client, installer: User):
+    factories.onboarding(installer, through="none", home_name="Maple House")
     for query in ("maple", "MAPLE HOUSE", "mApLe hO"):
         response = support_client.get(DASHBOARD, {"q": query})
         assert [row["onboarding"].home_name for row in response.context["rows"]] == [

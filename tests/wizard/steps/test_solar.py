@@ -1,96 +1,17 @@
-"""Each step form's validation: what it accepts, normalises, and refuses (by error code)."""
+"""The solar step: what its form accepts and refuses (by error code), and its follow-up
+questions, asked only for a home with solar."""
 
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import User
+from django.test import Client
 
 from onboarding.wizard.models import Onboarding
-from onboarding.wizard.steps.home import HomeForm
 from onboarding.wizard.steps.solar import SolarForm
-from onboarding.wizard.steps.zip import ZipForm
-
-
-def zip_form(value: str, onboarding: Onboarding) -> ZipForm:
-    return ZipForm({"zipcode": value}, onboarding=onboarding)
-
-
-@pytest.mark.parametrize(
-    ("typed", "stored"),
-    [
-        ("95313", "95313"),
-        ("  95313\t", "95313"),
-        ("95313-1234", "95313"),
-        ("95313 1234", "95313"),
-        ("02139", "02139"),  # the leading zero stays
-        ("00501", "00501"),
-        ("99999", "99999"),  # well-formed, unknown to the offline list: still accepted
-    ],
-)
-def test_zip_accepts_five_digits_and_zip_plus_four(draft: Onboarding, typed: str, stored: str):
-    form = zip_form(typed, draft)
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data["zipcode"] == stored
-
-
-@pytest.mark.parametrize(
-    ("typed", "code"),
-    [
-        ("", "required"),
-        ("   ", "required"),
-        ("\uff19\uff15\uff13\uff11\uff13", "not_ascii_digits"),  # fullwidth 95313
-        ("\u0669\u0665\u0663\u0661\u0663", "not_ascii_digits"),  # Arabic-Indic digits
-        ("9531", "wrong_length"),
-        ("953130", "wrong_length"),
-        ("95313-12", "wrong_length"),
-        ("9531a", "letters"),
-        ("ABCDE", "letters"),
-        ("95313-abcd", "letters"),
-    ],
-)
-def test_zip_refuses_with_a_clear_code(draft: Onboarding, typed: str, code: str):
-    form = zip_form(typed, draft)
-    assert not form.is_valid()
-    assert [error.code for error in form.errors.as_data()["zipcode"]] == [code]
-    assert str(form.errors["zipcode"][0]) == str(ZipForm.error_messages[code])
-
-
-def home_form(draft: Onboarding, **data: str) -> HomeForm:
-    return HomeForm({"home_name": "Maple House", **data}, onboarding=draft)
-
-
-def test_home_questions_may_be_left_unanswered(draft: Onboarding):
-    form = home_form(draft)
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data["has_ev_charger"] == ""
-
-
-@pytest.mark.parametrize(
-    ("data", "field", "code"),
-    [
-        ({"home_name": "   "}, "home_name", "required"),
-        ({"home_name": "x" * 256}, "home_name", "name_too_long"),
-        ({"has_ev_charger": "maybe"}, "has_ev_charger", "invalid_answer"),
-        ({"has_ac": "yes"}, "ac_type", "ac_type_required"),
-        ({"has_ac": "yes", "ac_type": "nuclear"}, "ac_type", "invalid_ac_type"),
-    ],
-)
-def test_home_refuses(draft: Onboarding, data: dict[str, str], field: str, code: str):
-    form = home_form(draft, **data)
-    assert not form.is_valid()
-    assert [error.code for error in form.errors.as_data()[field]] == [code]
-
-
-def test_home_name_is_trimmed_and_255_characters_fit(draft: Onboarding):
-    form = home_form(draft, home_name=" " + "x" * 255 + " ")
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data["home_name"] == "x" * 255
-
-
-@pytest.mark.parametrize("has_ac", ["no", "not_sure", ""])
-def test_ac_type_is_dropped_unless_the_home_has_ac(draft: Onboarding, has_ac: str):
-    form = home_form(draft, has_ac=has_ac, ac_type="window")
-    assert form.is_valid(), form.errors
-    assert form.cleaned_data["ac_type"] == ""
+from tests.wizard import factories
+from tests.wizard.pages import check_url, step_url
+from tests.wizard.upstream import TOU_D_ID, UtilityApi
 
 
 def solar_form(draft: Onboarding, size: str, net_metered: str = "no") -> SolarForm:
@@ -181,3 +102,25 @@ def test_solar_question_is_required(draft: Onboarding):
     assert not form.is_valid()
     assert [e.code for e in form.errors.as_data()["has_solar"]] == ["required"]
     assert str(form.errors["has_solar"][0]) == str(SolarForm.error_messages["has_solar_required"])
+
+
+def test_without_solar_skips_the_size_questions(
+    installer_client: Client, installer: User, utility_api: UtilityApi
+) -> None:
+    onboarding = factories.onboarding(
+        installer, through="utility", rate_plan_id=TOU_D_ID, rate_plan_name="TOU-D", home_name="Oak"
+    )
+    response = installer_client.post(
+        step_url(onboarding, "solar"),
+        # Values left in the hidden follow-up questions are dropped.
+        {"has_solar": "no", "solar_size_kw": "banana", "solar_net_metered": "yes"},
+    )
+    assert response["Location"] == check_url(onboarding)
+    onboarding.refresh_from_db()
+    assert onboarding.has_solar is False
+    assert onboarding.solar_size_kw is None
+    assert onboarding.solar_net_metered is None
+    check = installer_client.get(check_url(onboarding)).content.decode()
+    assert "Solar system size" not in check
+    # Appliance questions left unanswered read "Not provided".
+    assert check.count("Not provided") == 5

@@ -1,6 +1,8 @@
-"""Drafts, resume, check answers and its Change links, and who may open what."""
+"""The step pages (views/steps.py): who may open what, what a submitted onboarding does,
+the same views answering htmx with a partial of the same template, save for later, and
+check answers with its Change links and duplicate warning."""
 
-from collections.abc import Callable
+import inspect
 from decimal import Decimal
 
 import pytest
@@ -10,55 +12,50 @@ from django.urls import reverse
 
 from onboarding.wizard import steps
 from onboarding.wizard.models import Answer, Onboarding
-from tests.wizard.conftest import (
-    SHARED_ID,
-    UtilityApi,
-    check_url,
-    complete_answers,
-    error_codes,
-    plan_choice,
-    step_url,
-)
+from onboarding.wizard.views import steps as step_views
+from tests.wizard import factories
+from tests.wizard.pages import HTMX, check_url, error_codes, step_url
+from tests.wizard.upstream import UtilityApi
 
 
-def test_the_step_list_is_written_once_and_drives_progress(complete_draft: Onboarding):
-    assert [step.slug for step in steps.STEPS] == ["zip", "utility", "about-home", "solar"]
-    assert str(steps.progress(complete_draft)) == "4 of 4 steps"
-    fixed = {"check", "submit", "home", "price-signal", "resolve"}
-    assert not fixed & {step.slug for step in steps.STEPS}
+def test_the_step_view_knows_no_step_by_name():
+    source = inspect.getsource(step_views)
+    for step in steps.STEPS:
+        assert f'"{step.slug}"' not in source
+    assert "plans_pending" not in source
+    assert "zip_url" not in source
 
 
-@pytest.mark.parametrize(
-    ("answers", "expected"),
-    [
-        ({}, "zip"),
-        ({"zipcode": "95313"}, "utility"),
-        ({"zipcode": "95313", "utility_id": "14328", "utility_name": "PG&E"}, "utility"),
-        (complete_answers(home_name=""), "about-home"),
-        (complete_answers(ac_type=""), "about-home"),
-        (complete_answers(has_solar=None, solar_size_kw=None, solar_net_metered=None), "solar"),
-        (complete_answers(solar_net_metered=None), "solar"),
-        (complete_answers(rate_plan_id="", rate_plan_name=""), "utility"),
-    ],
-)
-def test_resume_lands_on_the_first_unanswered_step(
-    installer_client: Client, make_draft: Callable[..., Onboarding], answers, expected: str
-):
-    onboarding = make_draft(**answers)
-    response = installer_client.get(reverse("wizard:resume", args=[onboarding.public_id]))
-    assert response["Location"] == step_url(onboarding, expected)
+def test_unknown_step_is_404(installer_client: Client, draft: Onboarding):
+    assert installer_client.get(step_url(draft, "pets")).status_code == 404
 
 
-def test_resume_of_a_finished_draft_goes_to_check_answers(installer_client, complete_draft):
-    response = installer_client.get(reverse("wizard:resume", args=[complete_draft.public_id]))
-    assert response["Location"] == check_url(complete_draft)
+def test_someone_elses_onboarding_is_404(installer_client: Client, other_installer: User):
+    theirs = factories.onboarding(other_installer)
+    urls = [
+        reverse("wizard:resume", args=[theirs.public_id]),
+        check_url(theirs),
+        step_url(theirs, "zip"),
+        step_url(theirs, "solar"),
+    ]
+    for url in urls:
+        assert installer_client.get(url).status_code == 404
+    assert installer_client.post(step_url(theirs, "zip"), {"zipcode": "02139"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.zipcode == "95313"
+
+
+def test_support_can_open_anyones_onboarding(support_client: Client, complete_draft):
+    response = support_client.get(check_url(complete_draft))
+    assert response.status_code == 200
+    assert "Maple House" in response.content.decode()
 
 
 @pytest.mark.parametrize("status", ["submitting", "needs_attention", "home_created", "complete"])
 def test_a_submitted_onboarding_sends_steps_to_its_home_page(
-    installer_client: Client, make_draft, status: str
+    installer_client: Client, installer: User, status: str
 ):
-    onboarding = make_draft(**complete_answers(status=status, home_id="ws_home_1"))
+    onboarding = factories.onboarding(installer, status=status, home_id="ws_home_1")
     home = reverse("wizard:home", args=[onboarding.public_id])
     for slug in ("zip", "solar"):
         assert installer_client.get(step_url(onboarding, slug))["Location"] == home
@@ -83,49 +80,6 @@ def test_a_step_saved_while_a_submission_started_changes_nothing(
     assert complete_draft.zipcode == "95313"
 
 
-def test_someone_elses_onboarding_is_404(
-    installer_client: Client, make_draft, other_installer: User
-):
-    theirs = make_draft(owner=other_installer, **complete_answers())
-    urls = [
-        reverse("wizard:resume", args=[theirs.public_id]),
-        check_url(theirs),
-        step_url(theirs, "zip"),
-        step_url(theirs, "solar"),
-    ]
-    for url in urls:
-        assert installer_client.get(url).status_code == 404
-    assert installer_client.post(step_url(theirs, "zip"), {"zipcode": "02139"}).status_code == 404
-    theirs.refresh_from_db()
-    assert theirs.zipcode == "95313"
-
-
-def test_support_can_open_anyones_onboarding(support_client: Client, complete_draft):
-    response = support_client.get(check_url(complete_draft))
-    assert response.status_code == 200
-    assert "Maple House" in response.content.decode()
-
-
-def test_unknown_step_is_404(installer_client: Client, draft: Onboarding):
-    assert installer_client.get(step_url(draft, "pets")).status_code == 404
-
-
-def test_changing_the_zip_clears_utility_and_plan(installer_client: Client, complete_draft):
-    response = installer_client.post(step_url(complete_draft, "zip"), {"zipcode": "02139"})
-    assert response["Location"] == step_url(complete_draft, "utility")
-    complete_draft.refresh_from_db()
-    assert complete_draft.zipcode == "02139"
-    assert complete_draft.utility_id == complete_draft.rate_plan_id == ""
-    assert complete_draft.rate_plan_name == complete_draft.utility_name == ""
-    assert complete_draft.home_name == "Maple House"
-
-
-def test_same_zip_keeps_utility_and_plan(installer_client: Client, complete_draft):
-    installer_client.post(step_url(complete_draft, "zip"), {"zipcode": "95313-0001"})
-    complete_draft.refresh_from_db()
-    assert (complete_draft.rate_plan_id, complete_draft.rate_plan_name) == (SHARED_ID, "E-6")
-
-
 def test_validation_error_keeps_what_was_typed(installer_client: Client, draft: Onboarding):
     response = installer_client.post(step_url(draft, "zip"), {"zipcode": "9531x"})
     assert response.status_code == 200
@@ -145,6 +99,71 @@ def test_validation_error_keeps_what_was_typed(installer_client: Client, draft: 
     assert 'name="has_ev_charger" value="yes" id="id_has_ev_charger_0" checked' in content
     draft.refresh_from_db()
     assert draft.home_name == ""
+
+
+def test_full_page_without_htmx(installer_client: Client, draft: Onboarding):
+    content = installer_client.get(step_url(draft, "zip")).content.decode()
+    assert content.startswith("<!doctype html>")
+    assert 'id="step-body"' in content and 'id="zip-preview"' in content
+    assert "Step 1 of 4" in content
+
+
+def test_invalid_post_renders_only_the_form_partial(installer_client: Client, draft: Onboarding):
+    response = installer_client.post(
+        step_url(draft, "zip"), {"zipcode": "\uff19\uff15\uff13\uff11\uff13"}, headers=HTMX
+    )
+    content = response.content.decode()
+    assert response.status_code == 200
+    # The partial carries its title, so htmx updates "Error: " in the tab too.
+    assert content.startswith("<title>Error: ZIP code")
+    assert '<div id="step-body">' in content
+    assert "<html" not in content and "<header" not in content and "<main" not in content
+    assert "There is a problem" in content
+    assert error_codes(response, "zipcode") == ["not_ascii_digits"]
+    assert "HX-Request" in response["Vary"]
+
+
+def test_valid_post_asks_htmx_to_navigate(installer_client: Client, draft: Onboarding):
+    response = installer_client.post(step_url(draft, "zip"), {"zipcode": "02139"}, headers=HTMX)
+    assert response.status_code == 200
+    assert response["HX-Redirect"] == step_url(draft, "utility")
+    draft.refresh_from_db()
+    assert draft.zipcode == "02139"
+
+
+def test_partials_are_only_for_htmx(installer_client: Client, draft: Onboarding):
+    content = installer_client.get(step_url(draft, "zip") + "?partial=preview").content.decode()
+    assert content.startswith("<!doctype html>")
+
+
+def test_htmx_on_a_submitted_onboarding_navigates_to_its_home(installer_client, installer):
+    onboarding = factories.onboarding(
+        installer, through="none", status="complete", home_id="ws_home_9"
+    )
+    response = installer_client.post(step_url(onboarding, "zip"), {"zipcode": "1"}, headers=HTMX)
+    assert response["HX-Redirect"].endswith(f"/onboardings/{onboarding.public_id}/home/")
+    assert check_url(onboarding) != response["HX-Redirect"]
+
+
+def test_buttons_that_wait_on_wattshift_carry_a_busy_label(
+    installer_client: Client, installer: User, utility_api: UtilityApi
+):
+    onboarding = factories.onboarding(installer)
+    zip_page = installer_client.get(step_url(onboarding, "zip")).content.decode()
+    assert 'name="continue" value="1" data-busy-label="Checking…"' in zip_page
+    assert 'name="save_later" value="1" data-busy-label="Saving…"' in zip_page
+    # htmx disables both buttons of a step form while its request runs.
+    assert 'hx-disabled-elt="find button[name=continue], find button[name=save_later]"' in zip_page
+    utility_page = installer_client.get(step_url(onboarding, "utility")).content.decode()
+    assert 'data-busy-label="Checking…"' in utility_page
+    home_page = installer_client.get(step_url(onboarding, "about-home")).content.decode()
+    assert 'name="continue" value="1" data-busy-label="Saving…"' in home_page
+    check_page = installer_client.get(check_url(onboarding)).content.decode()
+    assert 'data-busy-label="Creating the home…">Create home</button>' in check_page
+    dashboard = installer_client.get("/").content.decode()
+    assert 'data-busy-label="Starting…">Start onboarding</button>' in dashboard
+    # The behaviour lives in the self-hosted script (CSP: script-src 'self'), not inline.
+    assert "<script>" not in check_page and "/static/js/app.js" in check_page
 
 
 def test_save_and_come_back_later_keeps_valid_answers_only(
@@ -220,9 +239,18 @@ def test_save_later_with_an_empty_zip_changes_nothing(installer_client, complete
     assert (complete_draft.zipcode, complete_draft.rate_plan_name) == ("95313", "E-6")
 
 
-def test_check_answers_lists_every_answer_with_change_links(installer_client, make_draft):
-    onboarding = make_draft(
-        **complete_answers(has_electric_water_heater="", has_smart_water_heater="not_sure")
+def test_save_later_with_htmx(installer_client: Client, draft: Onboarding):
+    response = installer_client.post(
+        step_url(draft, "about-home"), {"home_name": "Elm", "save_later": "1"}, headers=HTMX
+    )
+    assert response["HX-Redirect"] == "/"
+    draft.refresh_from_db()
+    assert draft.home_name == "Elm"
+
+
+def test_check_answers_lists_every_answer_with_change_links(installer_client, installer):
+    onboarding = factories.onboarding(
+        installer, has_electric_water_heater="", has_smart_water_heater="not_sure"
     )
     response = installer_client.get(check_url(onboarding))
     content = response.content.decode()
@@ -250,9 +278,9 @@ def test_check_answers_lists_every_answer_with_change_links(installer_client, ma
     assert 'action="{}"'.format(reverse("wizard:submit", args=[onboarding.public_id])) in content
 
 
-def test_check_answers_with_unanswered_steps_leads_to_them(installer_client, make_draft):
-    onboarding = make_draft(
-        **complete_answers(has_solar=None, solar_size_kw=None, solar_net_metered=None)
+def test_check_answers_with_unanswered_steps_leads_to_them(installer_client, installer):
+    onboarding = factories.onboarding(
+        installer, has_solar=None, solar_size_kw=None, solar_net_metered=None
     )
     response = installer_client.get(check_url(onboarding))
     assert response["Location"] == step_url(onboarding, "solar", returning=True)
@@ -271,68 +299,23 @@ def test_change_link_returns_to_check_answers(installer_client, complete_draft):
     assert (complete_draft.home_name, complete_draft.ac_type) == ("Maple House Annex", "")
 
 
-def test_changing_ac_to_yes_asks_the_type_first(installer_client, make_draft):
-    onboarding = make_draft(**complete_answers(has_ac="no", ac_type=""))
-    url = step_url(onboarding, "about-home", returning=True)
-    response = installer_client.post(url, {"home_name": "Maple House", "has_ac": "yes"})
-    assert response.status_code == 200
-    assert error_codes(response, "ac_type") == ["ac_type_required"]
-    response = installer_client.post(
-        url, {"home_name": "Maple House", "has_ac": "yes", "ac_type": "window"}
-    )
-    assert response["Location"] == check_url(onboarding)
-
-
-def test_changing_solar_to_yes_asks_size_and_net_metering(installer_client, make_draft):
-    onboarding = make_draft(
-        **complete_answers(has_solar=False, solar_size_kw=None, solar_net_metered=None)
-    )
-    url = step_url(onboarding, "solar", returning=True)
-    response = installer_client.post(url, {"has_solar": "yes"})
-    assert error_codes(response, "solar_size_kw") == ["size_required"]
-    assert error_codes(response, "solar_net_metered") == ["net_metered_required"]
-    response = installer_client.post(
-        url, {"has_solar": "yes", "solar_size_kw": "12.25", "solar_net_metered": "no"}
-    )
-    assert response["Location"] == check_url(onboarding)
-    onboarding.refresh_from_db()
-    assert onboarding.solar_size_kw == Decimal("12.25")
-
-
-def test_changing_the_zip_from_check_leads_through_utility_again(
-    installer_client: Client, complete_draft: Onboarding, utility_api: UtilityApi
-):
-    response = installer_client.post(
-        step_url(complete_draft, "zip", returning=True), {"zipcode": "02139", "return": "check"}
-    )
-    assert response["Location"] == step_url(complete_draft, "utility", returning=True)
-    page = installer_client.get(response["Location"]).content.decode()
-    assert "Eversource" in page and "Back to check your answers" in page
-    response = installer_client.post(
-        step_url(complete_draft, "utility", returning=True),
-        {
-            "utility": "11804",
-            "plans_for": "11804",
-            "plan": plan_choice("ev-r1", "R-1"),
-            "return": "check",
-        },
-    )
-    assert response["Location"] == check_url(complete_draft)
-    check = installer_client.get(check_url(complete_draft)).content.decode()
-    assert "02139 (Cambridge, MA)" in check and "R-1" in check
+def test_check_answers_shows_the_last_error(installer_client, installer):
+    onboarding = factories.onboarding(installer, last_error="The WattShift service had a problem.")
+    content = installer_client.get(check_url(onboarding)).content.decode()
+    assert "The WattShift service had a problem." in content
 
 
 def test_likely_duplicate_warning_keeps_other_peoples_onboardings_private(
-    installer_client, make_draft, other_installer
+    installer_client, installer, other_installer
 ):
-    mine = make_draft(**complete_answers())
-    theirs = make_draft(
-        owner=other_installer,
-        **complete_answers(
-            home_name=" maple house ".strip(), status="complete", home_id="ws_home_42"
-        ),
+    mine = factories.onboarding(installer)
+    theirs = factories.onboarding(
+        other_installer,
+        home_name=" maple house ".strip(),
+        status="complete",
+        home_id="ws_home_42",
     )
-    make_draft(**complete_answers(home_name="Maple House", zipcode="02139"))
+    factories.onboarding(installer, home_name="Maple House", zipcode="02139")
     content = installer_client.get(check_url(mine)).content.decode()
     assert "Another onboarding already has the home name" in content
     assert "One of them was started by another person" in content
@@ -346,13 +329,11 @@ def test_likely_duplicate_warning_keeps_other_peoples_onboardings_private(
 
 
 def test_likely_duplicate_warning_details_what_the_person_may_see(
-    installer_client, support_client, make_draft, other_installer
+    installer_client, support_client, installer, other_installer
 ):
-    mine = make_draft(**complete_answers())
-    own_other = make_draft(**complete_answers(status="complete", home_id="ws_home_7"))
-    theirs = make_draft(
-        owner=other_installer, **complete_answers(status="complete", home_id="ws_home_42")
-    )
+    mine = factories.onboarding(installer)
+    own_other = factories.onboarding(installer, status="complete", home_id="ws_home_7")
+    theirs = factories.onboarding(other_installer, status="complete", home_id="ws_home_42")
     content = installer_client.get(check_url(mine)).content.decode()
     assert "2 other onboardings already have the home name" in content
     assert "ws_home_7" in content and str(own_other.public_id) in content
@@ -369,9 +350,3 @@ def test_likely_duplicate_warning_details_what_the_person_may_see(
 def test_no_duplicate_warning_for_a_unique_home(installer_client, complete_draft):
     content = installer_client.get(check_url(complete_draft)).content.decode()
     assert "duplicate-warning" not in content
-
-
-def test_check_answers_shows_the_last_error(installer_client, make_draft):
-    onboarding = make_draft(**complete_answers(last_error="The WattShift service had a problem."))
-    content = installer_client.get(check_url(onboarding)).content.decode()
-    assert "The WattShift service had a problem." in content
