@@ -27,6 +27,7 @@ ANSWERS: dict[str, dict[str, object]] = {
         "rate_plan_id": SHARED_ID,
         "rate_plan_name": "E-6",
         "rate_plan_rate_id": "",
+        "plan_to_confirm": False,
     },
     "about-home": {
         "home_name": "Maple House",

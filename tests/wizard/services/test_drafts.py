@@ -15,6 +15,7 @@ NOT_BLANK: dict[str, dict[str, object]] = {
     name: {name: value} for name, value in factories.answers().items()
 } | {
     "rate_plan_rate_id": {"rate_plan_rate_id": "PGE-E-6"},  # the canonical answer leaves it empty
+    "plan_to_confirm": {"plan_to_confirm": True},  # the canonical plan is known
     "ac_type": {"has_ac": "yes", "ac_type": "central"},  # the database wants AC for an AC type
     "home_id": {"home_id": "ws_home_1"},
     "last_error": {"last_error": "Could not reach the WattShift service."},

@@ -123,10 +123,18 @@ def test_invalid_post_renders_only_the_form_partial(installer_client: Client, dr
     assert "HX-Request" in response["Vary"]
 
 
-def test_valid_post_asks_htmx_to_navigate(installer_client: Client, draft: Onboarding):
+def test_valid_post_asks_htmx_to_navigate(
+    installer_client: Client, draft: Onboarding, utility_api: UtilityApi
+):
+    """One request per step: the answer is the next page itself, put in the history at its URL."""
     response = installer_client.post(step_url(draft, "zip"), {"zipcode": "02139"}, headers=HTMX)
     assert response.status_code == 200
-    assert response["HX-Redirect"] == step_url(draft, "utility")
+    assert response["HX-Push-Url"] == step_url(draft, "utility")
+    assert (response["HX-Retarget"], response["HX-Reselect"]) == ("#page", "#page")
+    assert response["HX-Reswap"] == "outerHTML"
+    content = response.content.decode()
+    assert "<title>Utility and rate plan" in content and '<div class="page" id="page">' in content
+    assert "Eversource" in content  # the utility step, with 02139's utilities
     draft.refresh_from_db()
     assert draft.zipcode == "02139"
 
