@@ -101,12 +101,20 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The database cache is shared by every worker and rolled back with each test.
+# The database cache is shared by every worker and rolled back with each test. "local" is
+# each process's own memory, in front of it for answers that cannot change within their
+# window (a ZIP code's utilities): a step then needs no query to read them.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "django_cache",
-    }
+    },
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "onboarding-local",
+        "TIMEOUT": 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 AUTHENTICATION_BACKENDS = ["onboarding.accounts.roles.RoleAwareBackend"]

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group, User
+from django.core.cache import caches
 from django.core.handlers.base import BaseHandler
 from django.http import HttpRequest, HttpResponseBase
 from django.test import Client
@@ -16,6 +17,15 @@ from onboarding.wattshift.tokens import current_session_tokens
 # The wizard's fixtures: the mocked WattShift API (utility_api, wattshift_api) and drafts at any
 # step (draft, complete_draft, ready_onboarding, needs_attention, created_home).
 pytest_plugins = ["tests.wizard.upstream", "tests.wizard.factories"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_cache() -> Iterator[None]:
+    """Each process's own cache ("local") is memory, not rolled back with the database: every
+    test starts without what an earlier one looked up."""
+    caches["local"].clear()
+    yield
+    caches["local"].clear()
 
 
 @pytest.fixture(autouse=True)

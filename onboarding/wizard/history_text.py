@@ -153,10 +153,9 @@ SENTENCES: dict[str, Sentence] = {
     Action.LIST_HOMES: _listed,
     Action.RECONCILE: _reconcile,
     Action.RESOLVE_HOME_ID: _resolved,
-    Action.SAFE_TO_RETRY: lambda event, p, name: _(
-        "%(name)s confirmed the home was not created: it can be sent again"
-    )
-    % {"name": name},
+    Action.SAFE_TO_RETRY: lambda event, p, name: (
+        _("%(name)s confirmed the home was not created: it can be sent again") % {"name": name}
+    ),
     Action.INTERRUPTED: lambda event, p, name: _(
         "The submission stopped without an answer (the server was restarted or timed out)"
     ),

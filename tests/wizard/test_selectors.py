@@ -71,7 +71,10 @@ def test_two_lookups_of_one_zip_at_the_same_moment_make_one_upstream_call(
     utility_api: UtilityApi, settings: Settings
 ) -> None:
     # A process-local cache: the point is the lock, and threads share it without a transaction.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "l"},
+    }
     utility_api.delay = 0.3
     start = threading.Barrier(3)
     found: list[list[str]] = []

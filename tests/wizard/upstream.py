@@ -19,10 +19,19 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 import responses
+from django.core.cache import caches
 from pytest_django.fixtures import Settings
 from requests import PreparedRequest
 
 from onboarding.wizard.models import Onboarding
+
+
+def end_the_cache_window() -> None:
+    """What the end of a cache window does: every cached answer, shared or this process's
+    own copy, is gone."""
+    for alias in ("default", "local"):
+        caches[alias].clear()
+
 
 # utility/get ----------------------------------------------------------------------------------
 

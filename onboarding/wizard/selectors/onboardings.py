@@ -4,8 +4,18 @@ import re
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import BooleanField, CharField, ExpressionWrapper, Q, QuerySet, Value
-from django.db.models.functions import Cast, Replace
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Replace, Trim
 from django.http import Http404
 
 from onboarding.accounts.roles import is_support
@@ -22,12 +32,37 @@ def onboardings_visible_to(user: User | AnonymousUser) -> QuerySet[Onboarding]:
     return onboardings.filter(owner=user)
 
 
-def get_onboarding_for(user: User | AnonymousUser, public_id: UUID | str) -> Onboarding:
-    """The onboarding if this person may see it; 404 otherwise, so its existence is not leaked."""
+def get_onboarding_for(
+    user: User | AnonymousUser, public_id: UUID | str, *, with_duplicate_count: bool = False
+) -> Onboarding:
+    """The onboarding if this person may see it; 404 otherwise, so its existence is not leaked.
+
+    With with_duplicate_count, in the same query, how many other onboardings look like the same
+    home (`duplicate_count`): check answers then asks for them only when there are some.
+    """
+    found = onboardings_visible_to(user)
+    if with_duplicate_count:
+        found = found.annotate(duplicate_count=_duplicate_count())
     try:
-        return onboardings_visible_to(user).get(public_id=public_id)
+        return found.get(public_id=public_id)
     except Onboarding.DoesNotExist:
         raise Http404("No such onboarding.") from None
+
+
+def _duplicate_count() -> Coalesce:
+    """likely_duplicates(), counted for the row in hand."""
+    others = (
+        Onboarding.objects.filter(
+            zipcode=OuterRef("zipcode"), home_name__iexact=Trim(OuterRef("home_name"))
+        )
+        .exclude(pk=OuterRef("pk"))
+        .exclude(zipcode="")
+        .order_by()
+        .values("zipcode")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(others), 0)
 
 
 # Shorter hex fragments would match the random public ids of too many onboardings.

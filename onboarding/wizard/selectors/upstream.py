@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -68,6 +68,7 @@ def utilities_for_zip(
         raise
     else:
         cache.set(key, tuple(utilities), settings.WS_UTILITY_CACHE_SECONDS)
+        caches["local"].set(key, tuple(utilities))
     finally:
         cache.delete(lock)
     return list(utilities)
@@ -75,13 +76,22 @@ def utilities_for_zip(
 
 def cached_utilities_for_zip(zipcode: str) -> list[Utility] | None:
     """The utilities for a ZIP code if already looked up, without asking the upstream."""
-    cached = cache.get(UTILITIES_CACHE_KEY.format(zipcode=zipcode, order="usual"))
-    return list(cached) if isinstance(cached, tuple) else None
+    key = UTILITIES_CACHE_KEY.format(zipcode=zipcode, order="usual")
+    try:
+        return _remembered(key)
+    except RememberedFailure:
+        return None
 
 
 def _remembered(key: str) -> list[Utility] | None:
-    """The cached answer; a remembered failure is raised; None if nothing is known."""
-    cached = cache.get(key)
+    """The cached answer (this process's copy first); a remembered failure is raised; None if
+    nothing is known."""
+    local = caches["local"]
+    cached = local.get(key)
+    if cached is None:
+        cached = cache.get(key)
+        if isinstance(cached, tuple):
+            local.set(key, cached)
     if isinstance(cached, LookupFailed):
         raise RememberedFailure(cached.message)
     return None if cached is None else list(cached)

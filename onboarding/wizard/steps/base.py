@@ -97,6 +97,8 @@ class StepForm(forms.Form):
 
     def __init__(self, *args: Any, onboarding: Onboarding, **kwargs: Any) -> None:
         self.onboarding = onboarding
+        # The Onboarding fields the last save wrote.
+        self.changed: set[str] = set()
         super().__init__(*args, **kwargs)
 
     def clean(self) -> dict[str, Any]:
@@ -174,6 +176,7 @@ class StepForm(forms.Form):
         from onboarding.wizard.steps import clear_answers_built_on
 
         changed |= clear_answers_built_on(self.onboarding, changed)
+        self.changed = changed
         values = {name: getattr(self.onboarding, name) for name in changed}
         values["updated_at"] = self.onboarding.updated_at = timezone.now()
         # Compare-and-set on the status: answers never change under a running submission.

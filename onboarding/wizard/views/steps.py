@@ -46,7 +46,7 @@ def _back_url(onboarding: Onboarding, step: Step, *, returning: bool) -> str:
 
 @require_http_methods(["GET", "POST"])
 def step_view(request: AuthenticatedRequest, public_id: UUID, step: str) -> HttpResponse:
-    onboarding = selectors.get_onboarding_for(request.user, public_id)
+    onboarding = selectors.get_onboarding_for(request.user, public_id, with_duplicate_count=True)
     current = steps.get_step(step)
     if current is None:
         raise Http404("No such step.")
@@ -84,9 +84,14 @@ def _post(
         return _page(request, onboarding, step, returning=returning, form=form)
     if not form.save():
         return _not_saved(request, form, this_step)
+    if form.changed & {"home_name", "zipcode"}:
+        onboarding.duplicate_count = None  # type: ignore[attr-defined]  # for the old name
     if form.stays_on_step():
         return _redirect(request, this_step)
     following = _following(onboarding, step, returning=returning)
+    if following is None and (unanswered := steps.first_unanswered(onboarding)) is not None:
+        # Check answers comes once everything is answered: first what is still missing.
+        following, returning = unanswered, True
     url = check_url(onboarding)
     if following is not None:
         url = step_url(onboarding, following, returning=returning)
@@ -182,7 +187,7 @@ def _saved_for_later(request: AuthenticatedRequest, form: StepForm) -> HttpRespo
 
 
 def check_answers(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
-    onboarding = selectors.get_onboarding_for(request.user, public_id)
+    onboarding = selectors.get_onboarding_for(request.user, public_id, with_duplicate_count=True)
     if not onboarding.is_draft:
         return redirect(home_url(onboarding))
     unanswered = steps.first_unanswered(onboarding)
@@ -193,7 +198,9 @@ def check_answers(request: AuthenticatedRequest, public_id: UUID) -> HttpRespons
 
 def render_check_answers(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
     """Every answer with its Change link, likely duplicates, and the Create home button."""
-    others = list(selectors.likely_duplicates(onboarding, seen_by=request.user))
+    others = []
+    if getattr(onboarding, "duplicate_count", None) != 0:
+        others = list(selectors.likely_duplicates(onboarding, seen_by=request.user))
     # What the person may not open themselves is only counted: no id, status, owner or link.
     duplicates = [other for other in others if other.visible]  # type: ignore[attr-defined]
     return render(

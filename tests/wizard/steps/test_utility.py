@@ -6,7 +6,6 @@ from collections.abc import Callable
 import pytest
 import requests
 from django.contrib.auth.models import User
-from django.core.cache import cache
 from django.test import Client
 
 from onboarding.wattshift.errors import (
@@ -24,7 +23,13 @@ from onboarding.wizard.steps.utility import UtilityPlanForm
 from onboarding.wizard.steps.zip import ZipForm
 from tests.wizard import factories
 from tests.wizard.pages import HTMX, checked_radios, error_codes, plan_choice, step_url
-from tests.wizard.upstream import PGE_95313, SHARED_ID, TOU_D_ID, UtilityApi
+from tests.wizard.upstream import (
+    PGE_95313,
+    SHARED_ID,
+    TOU_D_ID,
+    UtilityApi,
+    end_the_cache_window,
+)
 
 
 @pytest.fixture
@@ -277,7 +282,7 @@ def test_cache_window_expiry_asks_again(
 ) -> None:
     onboarding = zip_draft("95313")
     installer_client.get(step_url(onboarding, "utility"))
-    cache.clear()  # what the end of the cache window does
+    end_the_cache_window()
     installer_client.get(step_url(onboarding, "utility"))
     assert utility_api.calls() == ["95313", "95313"]
 
@@ -291,7 +296,7 @@ def test_a_reordered_plan_list_still_records_the_plan_picked(
     assert f'value="{e6}"' in page
     # The cache window ends and utility/get answers the same plans in another order: TOU-C,
     # with E-6's id, now sits where E-6 was.
-    cache.clear()
+    end_the_cache_window()
     tou_d, tou_c, e_6 = PGE_95313[0]["wsRatePlans"]
     utility_api.answers["95313"] = [{**PGE_95313[0], "wsRatePlans": [tou_d, e_6, tou_c]}]
 
@@ -308,7 +313,7 @@ def test_a_plan_gone_from_the_new_list_is_refused_not_swapped(
 ) -> None:
     onboarding = zip_draft("95313")
     installer_client.get(step_url(onboarding, "utility"))
-    cache.clear()
+    end_the_cache_window()
     # E-6 is gone; TOU-C, with the same id, is still listed.
     tou_d, tou_c, _e_6 = PGE_95313[0]["wsRatePlans"]
     utility_api.answers["95313"] = [{**PGE_95313[0], "wsRatePlans": [tou_d, tou_c]}]
