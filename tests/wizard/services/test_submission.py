@@ -1,5 +1,6 @@
 """The submission service: exactly one home, solar only when needed, honest about unknowns."""
 
+import json
 from decimal import Decimal
 
 import pytest
@@ -566,3 +567,79 @@ def test_every_failure_of_the_solar_update_keeps_the_home_and_says_so(
     assert events(retried)[-1][0] == "homes/update"
     assert len(calls_to(wattshift_api, "homes/create")) == 1
     assert len(calls_to(wattshift_api, "homes/solar/create")) == 1
+
+
+# A homeowner not sure of the plan -------------------------------------------------------------
+
+LISTED_PLANS = [
+    {
+        "utilityId": "14328",
+        "utilityName": "Pacific Gas & Electric",
+        "ratePlans": [
+            {"id": "pge-e1", "ratePlanName": "E-1", "rateID": "PGE-E-1"},
+            {"id": "pge-e6", "ratePlanName": "E-6", "rateID": "PGE-E-6"},
+        ],
+    }
+]
+SOLAR_FIRST = [{**LISTED_PLANS[0], "ratePlans": LISTED_PLANS[0]["ratePlans"][::-1]}]
+
+
+def _utilities(upstream: responses.RequestsMock) -> None:
+    """utility/get, answering with the plans that suit solar first when asked to."""
+
+    def answer(request: requests.PreparedRequest) -> tuple[int, dict[str, str], str]:
+        solar_first = json.loads(request.body or "{}").get("isSolarPrioritizedOrder") is True
+        return 200, {}, json.dumps(SOLAR_FIRST if solar_first else LISTED_PLANS)
+
+    upstream.add_callback(responses.POST, url("utility/get"), callback=answer)
+
+
+@pytest.mark.parametrize(
+    ("has_solar", "first_plan", "solar_first"),
+    [(False, ("pge-e1", "E-1"), None), (True, ("pge-e6", "E-6"), True)],
+)
+def test_not_sure_of_the_plan_creates_the_home_with_the_plan_listed_first(
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+    has_solar: bool,
+    first_plan: tuple[str, str],
+    solar_first: bool | None,
+) -> None:
+    onboarding = factories.onboarding(
+        installer,
+        rate_plan_id="",
+        rate_plan_name="",
+        plan_to_confirm=True,
+        has_solar=has_solar,
+        **({} if has_solar else {"solar_size_kw": None, "solar_net_metered": None}),
+    )
+    _utilities(wattshift_api)
+    add_created(wattshift_api)
+    add_solar_ok(wattshift_api)
+
+    result = submission.submit_onboarding(onboarding=onboarding, by=installer)
+
+    assert result.status == Status.COMPLETE
+    [lookup] = calls_to(wattshift_api, "utility/get")
+    assert body_of(lookup).get("isSolarPrioritizedOrder") is solar_first
+    [create] = calls_to(wattshift_api, "homes/create")
+    assert body_of(create)["ratePlanId"] == first_plan[0]
+    assert (result.rate_plan_id, result.rate_plan_name) == first_plan
+    assert result.plan_to_confirm is True  # until someone checks the bill
+
+
+def test_not_sure_of_the_plan_and_no_plans_to_read_sends_nothing(
+    installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    onboarding = factories.onboarding(
+        installer, rate_plan_id="", rate_plan_name="", plan_to_confirm=True
+    )
+    wattshift_api.add(responses.POST, url("utility/get"), status=503)
+
+    with pytest.raises(submission.PlanUnavailable) as raised:
+        submission.submit_onboarding(onboarding=onboarding, by=installer)
+
+    assert "WattShift" in raised.value.message
+    assert calls_to(wattshift_api, "homes/create") == []
+    onboarding.refresh_from_db()
+    assert (onboarding.status, onboarding.rate_plan_id) == (Status.DRAFT, "")

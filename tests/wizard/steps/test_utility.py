@@ -17,12 +17,19 @@ from onboarding.wattshift.errors import (
     UpstreamUnavailable,
     WattShiftError,
 )
-from onboarding.wizard import selectors
+from onboarding.wizard import selectors, steps
 from onboarding.wizard.models import Onboarding
-from onboarding.wizard.steps.utility import UtilityPlanForm
+from onboarding.wizard.steps.utility import NOT_SURE, UtilityPlanForm
 from onboarding.wizard.steps.zip import ZipForm
 from tests.wizard import factories
-from tests.wizard.pages import HTMX, checked_radios, error_codes, plan_choice, step_url
+from tests.wizard.pages import (
+    HTMX,
+    check_url,
+    checked_radios,
+    error_codes,
+    plan_choice,
+    step_url,
+)
 from tests.wizard.upstream import (
     PGE_95313,
     SHARED_ID,
@@ -448,3 +455,92 @@ def test_utility_step_with_htmx_posts_and_errors_in_place(
     )
     assert response["HX-Push-Url"] == step_url(onboarding, "about-home")
     assert "<title>About the home" in response.content.decode()
+
+
+# "I'm not sure" -----------------------------------------------------------------------------
+
+
+def test_a_homeowner_who_does_not_know_the_plan_can_say_so(
+    installer_client: Client, zip_draft, utility_api: UtilityApi
+) -> None:
+    onboarding = zip_draft("95630")
+    plans = step_url(onboarding, "utility") + "?partial=plans&utility=14328"
+    page = installer_client.get(plans, headers=HTMX).content.decode()
+    # Each plan as the bill names it (name, tariff reference as a hint), then "I'm not sure".
+    hint = '<p class="radio__hint" id="id_plan_0_hint">PGE-E-1</p>'
+    assert f'<label for="id_plan_0">E-1</label>{hint}' in page
+    assert 'aria-describedby="id_plan_0_hint"' in page
+    assert '<p class="radios__divider">or</p>' in page
+    assert "I&#x27;m not sure" in page and "plan WattShift lists first" in page
+
+    response = post_plan(installer_client, onboarding, "14328", NOT_SURE)
+
+    assert response["Location"] == step_url(onboarding, "about-home")
+    onboarding.refresh_from_db()
+    assert onboarding.plan_to_confirm is True
+    assert (onboarding.utility_id, onboarding.rate_plan_id, onboarding.rate_plan_name) == (
+        "14328",
+        "",
+        "",
+    )
+    assert "utility_id" not in steps.missing_answers(onboarding)
+    assert "rate_plan_id" not in steps.missing_answers(onboarding)
+    again = installer_client.get(step_url(onboarding, "utility")).content.decode()
+    assert checked_radios(again, "plan") == [NOT_SURE]
+
+
+def test_picking_a_plan_after_not_sure_clears_the_mark(
+    installer_client: Client, zip_draft, utility_api: UtilityApi
+) -> None:
+    onboarding = zip_draft("95313")
+    post_plan(installer_client, onboarding, "14328", NOT_SURE)
+    post_plan(installer_client, onboarding, "14328", plan_choice(SHARED_ID, "E-6"))
+
+    onboarding.refresh_from_db()
+    assert (onboarding.plan_to_confirm, onboarding.rate_plan_name) == (False, "E-6")
+
+
+def test_check_answers_says_the_plan_is_to_be_confirmed(
+    installer_client: Client, installer: User
+) -> None:
+    onboarding = factories.onboarding(
+        installer, rate_plan_id="", rate_plan_name="", plan_to_confirm=True
+    )
+    page = installer_client.get(check_url(onboarding)).content.decode()
+    assert "Not sure: WattShift&#x27;s first listed plan will be used, to be confirmed" in page
+
+
+# Lookups that fail --------------------------------------------------------------------------
+
+
+def test_a_lookup_that_just_failed_is_not_repeated_unasked(
+    installer_client: Client, zip_draft, utility_api: UtilityApi
+) -> None:
+    onboarding = zip_draft("95313")
+    utility_api.answers["95313"] = requests.ConnectionError("down")
+    first = installer_client.get(step_url(onboarding, "utility"))
+    utility_api.answers["95313"] = PGE_95313
+
+    # A reload (or Continue) shows the same failure at once, without waiting on WattShift again.
+    second = installer_client.get(step_url(onboarding, "utility"))
+    assert second.context["upstream_error"].message == first.context["upstream_error"].message
+    assert utility_api.calls() == ["95313"] * 3  # one lookup and its two quick retries
+    # "Try again" asks afresh.
+    retried = installer_client.get(step_url(onboarding, "utility") + "?retry=1")
+    assert retried.context["upstream_error"] is None
+    assert len(utility_api.calls()) == 4
+
+
+def test_a_lookup_gives_up_within_the_lookup_deadline_not_the_create_timeout(
+    installer_client: Client, zip_draft, utility_api: UtilityApi, settings
+) -> None:
+    """A person waits on a lookup: its own short timeout; a create keeps WS_API_TIMEOUT."""
+    settings.WS_API_TIMEOUT = 30
+    settings.WS_LOOKUP_TIMEOUT = 4
+    settings.WS_LOOKUP_DEADLINE = 5
+    onboarding = zip_draft("95313")
+
+    installer_client.get(step_url(onboarding, "utility"))
+
+    [call] = utility_api.mock.calls
+    assert call.request.req_kwargs["timeout"] == (4, 4)

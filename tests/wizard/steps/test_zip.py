@@ -6,7 +6,7 @@ from django.test import Client
 
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.steps.zip import ZipForm
-from tests.wizard.pages import HTMX, step_url
+from tests.wizard.pages import HTMX, error_codes, step_url
 from tests.wizard.upstream import UtilityApi
 
 
@@ -111,3 +111,34 @@ def test_zip_lookup_shows_looking_up_instead_of_the_previous_result(
     assert lookup.index("Looking up…") < lookup.index('id="zip-preview"')
     # Typing a ZIP code must not disable Continue while the preview is looked up.
     assert 'hx-disabled-elt="unset"' in content
+
+
+def test_a_zip_no_utility_serves_is_answered_on_the_zip_page(
+    installer_client: Client, draft: Onboarding, utility_api: UtilityApi
+) -> None:
+    """No dead end: 96799 is refused where it was typed, with what to do next."""
+    response = installer_client.post(step_url(draft, "zip"), {"zipcode": "96799"})
+
+    assert response.status_code == 200
+    assert error_codes(response, "zipcode") == ["no_utility"]
+    page = response.content.decode()
+    assert "WattShift lists no electricity utility for ZIP code 96799" in page
+    assert "Check the ZIP code is right" in page
+    assert f'href="/onboardings/{draft.public_id}/discard/"' in page
+    draft.refresh_from_db()
+    assert draft.zipcode == ""
+
+
+def test_a_zip_whose_lookup_fails_is_kept_and_the_next_page_says_so(
+    installer_client: Client, draft: Onboarding, utility_api: UtilityApi
+) -> None:
+    utility_api.answers["95313"] = 503
+
+    response = installer_client.post(step_url(draft, "zip"), {"zipcode": "95313"}, follow=True)
+
+    draft.refresh_from_db()
+    assert draft.zipcode == "95313"
+    assert response.redirect_chain == [(step_url(draft, "utility"), 302)]
+    assert response.context["upstream_error"] is not None
+    # The failure just had is shown at once, not asked again behind the person's back.
+    assert utility_api.calls("95313") == ["95313"] * 3  # the first lookup and its 2 retries
