@@ -1,6 +1,9 @@
 """The draft: one Onboarding row per home being onboarded, the single source of truth."""
 
+import re
+import unicodedata
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -27,6 +30,17 @@ APPLIANCE_COLUMNS: dict[str, Appliance] = {
     "has_electric_water_heater": Appliance.ELECTRIC_WATER_HEATER,
     "has_ac": Appliance.AC,
 }
+
+
+SEARCH_INPUTS = ("home_name", "zipcode", "home_id")
+
+
+def search_key(*texts: str) -> str:
+    """Text as search compares it: lower case, without accents, punctuation as spaces, so
+    "Ramírez, 12 Oak St." and "ramirez 12 oak st" are the same words."""
+    decomposed = unicodedata.normalize("NFKD", " ".join(texts))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^\w]+", " ", plain).split())
 
 
 class AcType(models.TextChoices):
@@ -90,6 +104,9 @@ class Onboarding(models.Model):
 
     # What the upstream did with it.
     home_id = models.CharField(_("home id"), max_length=128, blank=True, db_index=True)
+    # The home's name, ZIP code and home id as search compares them (search_key): kept by every
+    # write of those three, so a search reads one indexed column (trigrams on PostgreSQL).
+    search_text = models.TextField(blank=True, editable=False)
     last_error = models.TextField(blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -114,6 +131,10 @@ class Onboarding(models.Model):
                 name="wizard_onboarding_solar_size_positive",
             ),
         ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = search_key(self.home_name, self.zipcode, self.home_id)
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         """The home's name; until it has one, where and when the draft was started, so drafts

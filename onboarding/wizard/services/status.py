@@ -17,7 +17,7 @@ from django.db import connections, transaction
 from django.db.models import QuerySet, sql
 from django.utils import timezone
 
-from onboarding.wizard.models import Event, Onboarding
+from onboarding.wizard.models import SEARCH_INPUTS, Event, Onboarding, search_key
 from onboarding.wizard.services import history
 
 logger = logging.getLogger(__name__)
@@ -64,6 +64,10 @@ def update_returning(onboarding: Onboarding, rows: QuerySet[Onboarding], **value
     """UPDATE the matching row (at most this onboarding's) and load what it now holds into
     the instance. False, with the instance untouched, when no row matched."""
     values.setdefault("updated_at", timezone.now())
+    if values.keys() & set(SEARCH_INPUTS):
+        values["search_text"] = search_key(
+            *(values.get(name, getattr(onboarding, name)) for name in SEARCH_INPUTS)
+        )
     query = rows.query.chain(sql.UpdateQuery)
     assert isinstance(query, sql.UpdateQuery)  # noqa: S101 - chain() made it one
     query.add_update_values(values)

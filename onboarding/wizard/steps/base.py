@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from onboarding.wizard.models import Onboarding
+from onboarding.wizard.models import SEARCH_INPUTS, Onboarding, search_key
 
 NOT_PROVIDED = _("Not provided")
 
@@ -179,6 +179,10 @@ class StepForm(forms.Form):
         self.changed = changed
         values = {name: getattr(self.onboarding, name) for name in changed}
         values["updated_at"] = self.onboarding.updated_at = timezone.now()
+        if changed & set(SEARCH_INPUTS):
+            values["search_text"] = self.onboarding.search_text = search_key(
+                *(getattr(self.onboarding, name) for name in SEARCH_INPUTS)
+            )
         # Compare-and-set on the status: answers never change under a running submission.
         current = Onboarding.objects.filter(
             pk=self.onboarding.pk, status=Onboarding.Status.DRAFT, **self.store_guard()
