@@ -132,10 +132,6 @@ class Onboarding(models.Model):
             ),
         ]
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_text = search_key(self.home_name, self.zipcode, self.home_id)
-        super().save(*args, **kwargs)
-
     def __str__(self) -> str:
         """The home's name; until it has one, where and when the draft was started, so drafts
         can be told apart ("Draft – Folsom, CA 95630, started 9:41 AM")."""
@@ -148,6 +144,10 @@ class Onboarding(models.Model):
         if place:
             return str(_("Draft – %(place)s, started %(when)s") % {"place": place, "when": when})
         return str(_("Draft started %(when)s") % {"when": when})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = search_key(self.home_name, self.zipcode, self.home_id)
+        super().save(*args, **kwargs)
 
     @classmethod
     def unanswered(cls, name: str) -> object:
