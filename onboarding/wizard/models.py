@@ -108,6 +108,18 @@ class Onboarding(models.Model):
     # write of those three, so a search reads one indexed column (trigrams on PostgreSQL).
     search_text = models.TextField(blank=True, editable=False)
     last_error = models.TextField(blank=True)
+    # WattShift's complaints about answers of the last create, by question (form field name):
+    # shown at the question until it is answered again.
+    upstream_field_errors = models.JSONField(default=dict, blank=True)
+    # WattShift asked for no retry before this (RATE_LIMITED with retry_after_seconds).
+    retry_not_before = models.DateTimeField(null=True, blank=True)
+    # When the background check of an unknown outcome is next due (None: none is), and how many
+    # checks were made: the backoff between them grows with it.
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    checks_made = models.PositiveSmallIntegerField(default=0)
+    # What the installer should be told the next time they open this onboarding (support or
+    # the background check settled it); cleared once they have seen it.
+    owner_notice = models.CharField(max_length=300, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
