@@ -29,7 +29,9 @@ class Hit:
     # Wall-clock bounds (Unix seconds), to match the upstream's log against requests.
     started: float
     ended: float
+    # The upstream calls made while it ran: endpoint names, and how long each took upstream.
     upstream: list[str] = field(default_factory=list)
+    upstream_ms: list[float] = field(default_factory=list)
 
 
 @dataclass

@@ -11,14 +11,13 @@ import re
 import secrets
 import shutil
 import signal
-import statistics
 import sys
 import tempfile
 import time
-from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 from bench import report
 from bench.browser import Browser, parse
@@ -112,15 +111,21 @@ def server_env(**values: str) -> dict[str, str]:
     return {**env, **common, **values}
 
 
-def upstream_access_times(path: Path) -> dict[str, float]:
-    """The upstream's mean time per call by endpoint, in ms, from its gunicorn access log."""
-    times: dict[str, list[float]] = defaultdict(list)
-    if path.exists():
-        for line in path.read_text().splitlines():
-            parts = line.split()
-            if len(parts) == 4 and "/v1/" in parts[1]:
-                times[report.endpoint(parts[1])].append(int(parts[3]) / 1000)
-    return {name: statistics.mean(values) for name, values in times.items()}
+def time_upstream_calls(calls: list[dict[str, Any]], access_log: Path) -> bool:
+    """Add to each upstream call ("ms") the time its gunicorn took, from the access log.
+
+    The bench makes one upstream call at a time, so the log's API lines come in the order of
+    the sandbox's request log; a mismatch (path or count) leaves the calls untimed."""
+    lines = access_log.read_text().splitlines() if access_log.exists() else []
+    timed = [line.split() for line in lines if "/v1/" in line]
+    if len(timed) != len(calls) or any(
+        len(parts) != 4 or parts[1] != call["path"]
+        for parts, call in zip(timed, calls, strict=False)
+    ):
+        return False
+    for parts, call in zip(timed, calls, strict=True):
+        call["ms"] = int(parts[3]) / 1000
+    return True
 
 
 def bench(n: int, latency: float, folder: Path) -> tuple[str, str]:
@@ -209,6 +214,7 @@ def _bench(
     measured_done = time.monotonic()
 
     calls = processes.probe(upstream_env, "upstream-log")["upstream-log"]
+    timed = time_upstream_calls(calls, folder / "upstream-access.log")
     left = report.attribute(browser.hits + browser.floor_hits, calls)
     # One floor request was asked per measured request, the warm-up's first.
     warmup_floor = sum(len(a.hits) for j in journeys if j.plan.warmup for a in j.actions)
@@ -220,7 +226,7 @@ def _bench(
         journeys=[j for j in journeys if not j.plan.warmup],
         floor_hits=browser.floor_hits[warmup_floor:],
         unattributed_calls=left,
-        upstream_ms=upstream_access_times(folder / "upstream-access.log"),
+        upstream_timed=timed,
         seconds={
             "setup": setup_done - began,
             "measure": measured_done - setup_done,

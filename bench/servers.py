@@ -43,7 +43,8 @@ class Databases:
     databases created on that PostgreSQL server (and dropped at the end)."""
 
     def __init__(self, server_url: str, folder: Path) -> None:
-        self.server_url = server_url
+        # A SQLite DATABASE_URL means SQLite: files of this run, never the file it names.
+        self.server_url = "" if server_url.startswith("sqlite") else server_url
         self.folder = folder
         self.created: list[str] = []
 
