@@ -58,7 +58,7 @@ screenshots: $(VENV)/.installed-dev
 N ?= 20
 LATENCY ?= 0.2
 bench: $(VENV)/.installed-run
-	N="$(N)" LATENCY="$(LATENCY)" DATABASE_URL="$(DATABASE_URL)" REDIS_URL="$(REDIS_URL)" \
+	@N="$(N)" LATENCY="$(LATENCY)" DATABASE_URL="$(DATABASE_URL)" REDIS_URL="$(REDIS_URL)" \
 	  $(PY) -m bench.run
 
 # Re-pin requirements*.lock from pyproject.toml's ranges, in throwaway virtualenvs.
