@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint format check screenshots lock clean
+.PHONY: run test lint format check screenshots bench lock clean
 
 # The first Python >= 3.12 found: $PYTHON, then the usual names, then pyenv's versions folder.
 $(PY):
@@ -52,6 +52,14 @@ format: $(VENV)/.installed-dev
 # Screenshots of every step at desktop and phone size, into screenshots/ (git-ignored).
 screenshots: $(VENV)/.installed-dev
 	SCREENSHOTS=1 $(PY) -m pytest tests/e2e -k screenshots $(PYTEST_ARGS)
+
+# The benchmark (README, "Benchmarks"): N onboardings through the app under gunicorn, against
+# the sandbox served apart with LATENCY seconds per call; SQLite unless DATABASE_URL is set.
+N ?= 20
+LATENCY ?= 0.2
+bench: $(VENV)/.installed-run
+	@N="$(N)" LATENCY="$(LATENCY)" DATABASE_URL="$(DATABASE_URL)" REDIS_URL="$(REDIS_URL)" \
+	  $(PY) -m bench.run
 
 # Re-pin requirements*.lock from pyproject.toml's ranges, in throwaway virtualenvs.
 lock: | $(PY)

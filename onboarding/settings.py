@@ -216,6 +216,8 @@ WS_LOOKUP_DEADLINE = float(os.environ.get("WS_LOOKUP_DEADLINE", str(WS_LOOKUP_TI
 WS_UTILITY_CACHE_SECONDS = int(os.environ.get("WS_UTILITY_CACHE_SECONDS", "3600"))
 # How long the sandbox's "slow" test triggers wait before answering (seconds).
 WS_SANDBOX_SLOW_SECONDS = float(os.environ.get("WS_SANDBOX_SLOW_SECONDS", str(WS_API_TIMEOUT + 2)))
+# Seconds the sandbox waits before answering every call, to play a distant upstream (make bench).
+WS_SANDBOX_LATENCY_SECONDS = float(os.environ.get("WS_SANDBOX_LATENCY_SECONDS", "0"))
 
 LOGGING = {
     "version": 1,

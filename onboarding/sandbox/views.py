@@ -100,14 +100,18 @@ def record(request: HttpRequest, *, auth: str, status: int) -> None:
 
 
 def endpoint(*, api_key_only: bool = False) -> Callable[[Handler], Callable[..., HttpResponse]]:
-    """Wraps a handler(body, **url_kwargs) with method, auth, JSON parsing, errors, the
-    request log and slow answers; handlers raise ApiError for a 4xx/5xx with a message."""
+    """Wraps a handler(body, **url_kwargs) with the configured latency, method, auth, JSON
+    parsing, errors, the request log and slow answers; handlers raise ApiError for a 4xx/5xx
+    with a message."""
 
     def decorate(handler: Handler) -> Callable[..., HttpResponse]:
         @csrf_exempt
         @login_not_required
         @wraps(handler)
         def view(request: HttpRequest, **kwargs: str) -> HttpResponse:
+            if settings.WS_SANDBOX_LATENCY_SECONDS > 0:
+                # The round trip to a distant upstream, paid by every call (make bench).
+                time.sleep(settings.WS_SANDBOX_LATENCY_SECONDS)
             auth: str = ReceivedRequest.Auth.NONE
             answer: HttpResponse | LateAnswer
             if request.method != "POST":

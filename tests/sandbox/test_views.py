@@ -255,6 +255,24 @@ def test_zip_00408_answers_only_after_the_slow_delay(
     assert response.json() == []
 
 
+def test_every_call_waits_the_configured_latency(
+    post: SandboxPost, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.WS_SANDBOX_LATENCY_SECONDS = 0.2
+    slept: list[float] = []
+    monkeypatch.setattr("onboarding.sandbox.views.time.sleep", slept.append)
+    assert post("utility/get", {"zipcode": "95313"}).status_code == 200
+    assert post("homes/list", {}, headers={}).status_code == 401
+    assert slept == [0.2, 0.2]
+
+
+def test_no_latency_by_default(post: SandboxPost, monkeypatch: pytest.MonkeyPatch) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr("onboarding.sandbox.views.time.sleep", slept.append)
+    assert post("utility/get", {"zipcode": "95313"}).status_code == 200
+    assert slept == []
+
+
 # homes/create ----------------------------------------------------------------------------
 
 

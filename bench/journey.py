@@ -1,0 +1,192 @@
+"""One onboarding, click by click, as a person with a JavaScript browser does it."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from bench.browser import Action, Browser, Form, parse, snippet
+from bench.servers import BenchError
+
+# The rows of the table, in the order a person meets them.
+START = "Start → ZIP page"
+PREVIEW = "ZIP preview (typing)"
+ZIP = "ZIP Continue"
+PLANS = "Utility picked → its plans"
+UTILITY = "Utility and plan Continue"
+HOME_INVALID = "Home Continue, name missing"
+HOME = "Home Continue"
+BACK = "Back (to the home step)"
+HOME_AGAIN = "Home Continue again"
+SOLAR = "Solar Continue → check answers"
+SUBMIT = "Create home → home page"
+STEPS = (START, PREVIEW, ZIP, PLANS, UTILITY, HOME_INVALID, HOME, BACK, HOME_AGAIN, SOLAR, SUBMIT)
+
+APPLIANCES = (
+    "has_ev_charger",
+    "has_electric_heater",
+    "has_smart_water_heater",
+    "has_electric_water_heater",
+    "has_ac",
+)
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+NOT_SURE = "not_sure"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What one onboarding answers."""
+
+    index: int
+    zipcode: str
+    solar: bool
+    # No earlier onboarding of this run (warm-up included) used this ZIP code.
+    first_lookup: bool
+    warmup: bool = False
+
+
+@dataclass
+class Journey:
+    plan: Plan
+    actions: list[Action]
+
+    def action(self, label: str) -> Action | None:
+        return next((a for a in self.actions if a.label == label), None)
+
+
+def form_to(action: Action, path_end: str) -> Form:
+    """The form on the page `action` ended on that posts to …path_end/."""
+    forms = parse(action.text).forms
+    form = next((f for f in forms if f.action.rstrip("/").endswith(path_end)), None)
+    if form is None:
+        last = action.hits[-1]
+        raise BenchError(
+            f"{action.label}: the page has no form posting to …{path_end}/.\n"
+            f"  {last.method} {last.url} -> {last.status}\n"
+            f"  page: {snippet(action.text)}"
+        )
+    return form
+
+
+def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
+    actions: list[Action] = []
+
+    def act(label: str, method: str, path: str, **kwargs: Any) -> Action:
+        action = browser.act(label, method, path, **kwargs)
+        actions.append(action)
+        return action
+
+    i, zipcode = plan.index, plan.zipcode
+    page = act(START, "POST", start.action, data=start.values(), expect_path=rf"/{UUID}/zip/$")
+
+    form = form_to(page, "/zip")
+    act(
+        PREVIEW,
+        "GET",
+        f"{browser.path()}?partial=preview&zipcode={zipcode}",
+        htmx="zip-preview",
+        expect_text=zipcode,
+    )
+    page = act(
+        ZIP,
+        "POST",
+        form.action,
+        data=form.values(zipcode=zipcode),
+        htmx=form.target,
+        expect_path=r"/utility/$",
+    )
+
+    form = form_to(page, "/utility")
+    utilities = form.options("utility")
+    if not utilities:
+        raise BenchError(f"{ZIP}: the utility page for {zipcode} lists no utility.")
+    answers = {"utility": utilities[0]}
+    plans = form.options("plan")
+    if not plans:
+        # Several utilities: picking one asks for its plans (hx-get on the radio's change).
+        fragment = act(
+            PLANS,
+            "GET",
+            f"{browser.path()}?partial=plans&utility={utilities[0]}",
+            htmx="plans",
+            expect_text='name="plan"',
+        )
+        loose = parse(fragment.text).loose
+        plans = loose.options("plan")
+        answers.update(
+            {name: value for kind, name, value, _c in loose.fields if kind == "hidden" and name}
+        )
+    answers["plan"] = next((p for p in plans if p != NOT_SURE), NOT_SURE)
+    page = act(
+        UTILITY,
+        "POST",
+        form.action,
+        data=form.values(**answers),
+        htmx=form.target,
+        expect_path=r"/about-home/$",
+    )
+
+    form = form_to(page, "/about-home")
+    answers = {}
+    for k, name in enumerate(APPLIANCES):
+        options = form.options(name)
+        if options:
+            answers[name] = options[(i + k) % len(options)]
+    if answers.get("has_ac") == "yes" and form.options("ac_type"):
+        answers["ac_type"] = form.options("ac_type")[i % len(form.options("ac_type"))]
+    refused = act(
+        HOME_INVALID,
+        "POST",
+        form.action,
+        data=form.values(home_name="", **answers),
+        htmx=form.target,
+        expect_path=r"/about-home/$",
+        expect_text="Enter a name for the home",
+    )
+    form = form_to(refused, "/about-home")
+    page = act(
+        HOME,
+        "POST",
+        form.action,
+        data=form.values(home_name=f"Bench home {i} in {zipcode}", **answers),
+        htmx=form.target,
+        expect_path=r"/solar/$",
+    )
+
+    back = parse(page.text).back_link
+    if not back:
+        raise BenchError(f"{HOME}: the solar page has no Back link.")
+    page = act(BACK, "GET", back, expect_path=r"/about-home/$")
+    form = form_to(page, "/about-home")
+    page = act(
+        HOME_AGAIN,
+        "POST",
+        form.action,
+        data=form.values(),
+        htmx=form.target,
+        expect_path=r"/solar/$",
+    )
+
+    form = form_to(page, "/solar")
+    solar = (
+        {"has_solar": "yes", "solar_size_kw": f"{4 + i % 5}.6", "solar_net_metered": "yes"}
+        if plan.solar
+        else {"has_solar": "no"}
+    )
+    page = act(
+        SOLAR,
+        "POST",
+        form.action,
+        data=form.values(**solar),
+        htmx=form.target,
+        expect_path=r"/check/$",
+    )
+
+    form = form_to(page, "/submit")
+    act(
+        SUBMIT,
+        "POST",
+        form.action,
+        data=form.values(),
+        expect_path=r"/home/$",
+        expect_text="ws_home_",
+    )
+    return Journey(plan=plan, actions=actions)
