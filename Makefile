@@ -35,6 +35,9 @@ run: $(VENV)/.installed-run
 	$(PY) manage.py createcachetable
 	$(PY) manage.py ensure_demo_users
 	@echo "Serving the wizard on http://127.0.0.1:$(PORT)/ (sandbox upstream; Ctrl+C stops)"
+	@# The background worker (checks of unknown outcomes) runs beside the web server and stops with it.
+	PORT=$(PORT) $(PY) manage.py worker --no-reload -v 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev

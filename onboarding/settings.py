@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    "django_tasks_db",
     "onboarding.accounts",
     "onboarding.wizard",
     "onboarding.sandbox",
@@ -83,6 +84,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Background work (checking WattShift again after an unknown outcome) goes through Django's
+# Tasks framework, stored in the database; `manage.py worker` runs it (make run starts one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Forms render through the project's templates (templates/django/forms/): GOV.UK-shaped
 # questions, with the inline error markup written once.

@@ -184,6 +184,17 @@ class Onboarding(models.Model):
         return self.SolarStatus.PENDING
 
 
+class WorkerHeartbeat(models.Model):
+    """A background worker saying it is alive: /healthz reports how long ago one last did."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255, blank=True)
+    beat_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} at {self.beat_at:%H:%M:%S}"
+
+
 class Event(models.Model):
     """What happened to an onboarding: each upstream call and each support decision."""
 

@@ -4,35 +4,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('wizard', '0006_search_text'),
+        ("wizard", "0006_search_text"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='onboarding',
-            name='checks_made',
+            model_name="onboarding",
+            name="checks_made",
             field=models.PositiveSmallIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='onboarding',
-            name='next_check_at',
+            model_name="onboarding",
+            name="next_check_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='onboarding',
-            name='owner_notice',
+            model_name="onboarding",
+            name="owner_notice",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='onboarding',
-            name='retry_not_before',
+            model_name="onboarding",
+            name="retry_not_before",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='onboarding',
-            name='upstream_field_errors',
+            model_name="onboarding",
+            name="upstream_field_errors",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

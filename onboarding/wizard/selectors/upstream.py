@@ -19,6 +19,10 @@ from onboarding.wizard.models import Onboarding
 UTILITIES_CACHE_KEY = "wattshift:utilities:v2:{zipcode}:{order}"
 PRICE_SIGNAL_CACHE_KEY = "wizard:price_signal:{home_id}"
 PRICE_SIGNAL_CACHE_SECONDS = 300
+HOMES_CACHE_KEY = "wattshift:homes:list"
+# Brief: a check must see a home created moments ago (the grace period is measured from the
+# moment the list was asked for, kept with it).
+HOMES_CACHE_SECONDS = 10
 # A lookup that just failed is remembered this long: the next click shows the failure at once
 # instead of silently waiting on WattShift again; "Try again" asks afresh.
 LOOKUP_FAILURE_SECONDS = 60
@@ -138,11 +142,23 @@ class HomeSearch:
         return next((home for home in self.homes if home.id == home_id), None)
 
 
-def find_homes(*, onboarding: Onboarding) -> HomeSearch:
-    """Look for this onboarding's home in homes/list. Raises WattShiftError."""
+def listed_homes(*, fresh: bool = False) -> tuple[datetime, tuple[Home, ...]]:
+    """WattShift's list of homes and when it was asked for, cached briefly and shared by every
+    worker: checks of several onboardings, and support's page, ask once; `fresh` when a person
+    asked to check now. Raises WattShiftError."""
+    cached = None if fresh else cache.get(HOMES_CACHE_KEY)
+    if cached is not None:
+        return cached
     # Taken before sending: the list shows at least everything created by this moment.
     requested_at = timezone.now()
-    homes = wattshift_client.get_client().list_homes()
+    listed = (requested_at, tuple(wattshift_client.get_client().list_homes()))
+    cache.set(HOMES_CACHE_KEY, listed, HOMES_CACHE_SECONDS)
+    return listed
+
+
+def find_homes(*, onboarding: Onboarding, fresh: bool = False) -> HomeSearch:
+    """Look for this onboarding's home in homes/list. Raises WattShiftError."""
+    requested_at, homes = listed_homes(fresh=fresh)
     candidates = _matching_homes(onboarding=onboarding, homes=homes)
     name = onboarding.home_name.strip().casefold()
     near = [
@@ -157,21 +173,25 @@ def find_homes(*, onboarding: Onboarding) -> HomeSearch:
 
 
 def _matching_homes(*, onboarding: Onboarding, homes: Iterable[Home]) -> list[Home]:
-    """Homes with this onboarding's name, ZIP and rate plan that no other onboarding owns."""
+    """Homes with this onboarding's name, ZIP and rate plan that no other onboarding owns.
+
+    Only the matches' ids are looked up among the recorded ones: one indexed query."""
     name = onboarding.home_name.strip().casefold()
-    taken = set(
-        Onboarding.objects.exclude(pk=onboarding.pk)
-        .exclude(home_id="")
-        .values_list("home_id", flat=True)
-    )
-    return [
+    matches = [
         home
         for home in homes
         if home.name.strip().casefold() == name
         and home.zipcode == onboarding.zipcode
         and home.rate_plan_id == onboarding.rate_plan_id
-        and home.id not in taken
     ]
+    if not matches:
+        return []
+    taken = set(
+        Onboarding.objects.exclude(pk=onboarding.pk)
+        .filter(home_id__in=[home.id for home in matches])
+        .values_list("home_id", flat=True)
+    )
+    return [home for home in matches if home.id not in taken]
 
 
 @dataclass(frozen=True)
@@ -210,7 +230,7 @@ def check_home_id(*, onboarding: Onboarding, home_id: str) -> HomeIdCheck:
     """
     home_id = home_id.strip()
     try:
-        search = find_homes(onboarding=onboarding)
+        search = find_homes(onboarding=onboarding, fresh=True)
     except WattShiftError as error:
         return HomeIdCheck(home_id=home_id, search=None, list_error=error.message)
     home = search.home_with_id(home_id)

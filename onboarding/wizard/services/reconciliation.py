@@ -26,7 +26,10 @@ def reconcile_grace() -> timedelta:
 
 
 def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboarding:
-    """Exactly one matching home not yet claimed by another onboarding: adopt its id and carry
+    """Find out from homes/list whether the home was created (a person asks WattShift now;
+    the background check may use the list another check fetched moments ago).
+
+    Exactly one matching home not yet claimed by another onboarding: adopt its id and carry
     on with solar. None, in a list requested at least reconcile_grace() after the create was
     sent: back to draft, safe to retry; in an earlier list the upstream may still be creating
     it, so it keeps needing attention. Several, or the list failing: it keeps needing
@@ -36,7 +39,7 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
         return onboarding
     timed = history.Stopwatch()
     try:
-        search = selectors.find_homes(onboarding=onboarding)
+        search = selectors.find_homes(onboarding=onboarding, fresh=by is not None)
     except WattShiftError as error:
         history.record(
             onboarding,
@@ -67,6 +70,9 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
             to=Status.SUBMITTING,
             without_home_id=True,
             home_id=home_id,
+            owner_notice=notice_for_owner(
+                onboarding, by, _("WattShift created this home after all: its home id is recorded.")
+            ),
             events=[
                 listed,
                 history.event(
@@ -84,7 +90,7 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
             onboarding.refresh_from_db()
         return onboarding
     if not candidates:
-        waited = search.requested_at - _create_sent_at(onboarding)
+        waited = search.requested_at - create_sent_at(onboarding)
         if waited < reconcile_grace():
             if not move(
                 onboarding,
@@ -117,6 +123,14 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
                 "WattShift has no home with this name, ZIP code and rate plan, so it was not "
                 "created. It is safe to try again."
             ),
+            owner_notice=notice_for_owner(
+                onboarding,
+                by,
+                _(
+                    "WattShift did not create this home, so it is safe to send it again: check "
+                    "the answers and press Create home."
+                ),
+            ),
             events=[
                 listed,
                 history.event(
@@ -145,7 +159,12 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
     return onboarding
 
 
-def _create_sent_at(onboarding: Onboarding) -> datetime:
+def notice_for_owner(onboarding: Onboarding, by: User | None, text: str) -> str:
+    """What to tell the installer the next time they look, unless they did it themselves."""
+    return "" if by is not None and by.pk == onboarding.owner_id else text
+
+
+def create_sent_at(onboarding: Onboarding) -> datetime:
     """The latest moment the create with an unknown outcome can have been sent: its answer
     (or timeout) is recorded after sending, the claim just before."""
     last_create = (

@@ -40,16 +40,19 @@ def release_if_stale(*, onboarding: Onboarding) -> Onboarding:
             last_error=_("Adding solar was interrupted. It is safe to try again."),
             events=[interrupted],
         )
-    else:
-        move(
-            onboarding,
-            expected=[Status.SUBMITTING],
-            to=Status.NEEDS_ATTENTION,
-            unchanged_since=onboarding.updated_at,
-            last_error=_(
-                "Creating the home was interrupted. WattShift may or may not have created it, "
-                "so it will not be sent again automatically."
-            ),
-            events=[interrupted],
-        )
+    elif move(
+        onboarding,
+        expected=[Status.SUBMITTING],
+        to=Status.NEEDS_ATTENTION,
+        unchanged_since=onboarding.updated_at,
+        last_error=_(
+            "Creating the home was interrupted. WattShift may or may not have created it, "
+            "so it will not be sent again automatically."
+        ),
+        events=[interrupted],
+    ):
+        # Imported here: checks reconcile, which finishes what submission starts.
+        from onboarding.wizard.services import checks
+
+        checks.schedule_first_check(onboarding=onboarding)
     return onboarding

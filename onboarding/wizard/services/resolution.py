@@ -7,6 +7,7 @@ from onboarding.wizard.models import Onboarding
 from onboarding.wizard.selectors import HomeIdCheck
 from onboarding.wizard.services import history, recovery
 from onboarding.wizard.services.history import Action, Outcome
+from onboarding.wizard.services.reconciliation import notice_for_owner
 from onboarding.wizard.services.status import move
 from onboarding.wizard.services.submission import finish_after_create
 
@@ -48,6 +49,9 @@ def resolve_with_home_id(
         to=Status.SUBMITTING,
         without_home_id=True,
         home_id=home_id,
+        owner_notice=notice_for_owner(
+            onboarding, by, _("Support found this home in WattShift and recorded its id.")
+        ),
         events=[
             history.event(
                 Action.RESOLVE_HOME_ID,
@@ -95,6 +99,14 @@ def mark_safe_to_retry(*, onboarding: Onboarding, by: User) -> Onboarding:
         expected=[Status.NEEDS_ATTENTION],
         to=Status.DRAFT,
         last_error=_("Support checked that the home was not created. It is safe to try again."),
+        owner_notice=notice_for_owner(
+            onboarding,
+            by,
+            _(
+                "Support checked that WattShift did not create this home. You can send it "
+                "again: check the answers and press Create home."
+            ),
+        ),
         events=[
             history.event(
                 Action.SAFE_TO_RETRY, Outcome.RECORDED, _("Support marked it safe to retry."), by=by

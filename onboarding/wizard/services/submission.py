@@ -265,6 +265,7 @@ def needs_attention(
 
 def _create_home(*, onboarding: Onboarding, by: User) -> None:
     # Imported here: reconciliation finishes what submission starts, and imports it too.
+    from onboarding.wizard.services import checks
     from onboarding.wizard.services.reconciliation import reconcile_onboarding
 
     timed = history.Stopwatch()
@@ -288,6 +289,8 @@ def _create_home(*, onboarding: Onboarding, by: User) -> None:
             events=[history.failure(Action.CREATE_HOME, error, by=by, timed=timed)],
         )
         reconcile_onboarding(onboarding=onboarding, by=by)
+        if onboarding.status == Status.NEEDS_ATTENTION:
+            checks.schedule_first_check(onboarding=onboarding)
         return
     except Exception:
         # A bug after sending: the home may exist, so never leave the row claimed or retryable.
