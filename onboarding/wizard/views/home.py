@@ -17,7 +17,7 @@ from onboarding.wizard.chart_text import describe_chart
 from onboarding.wizard.charts import home_timezone, price_chart
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.selectors import get_onboarding_for
-from onboarding.wizard.services import prices, reconciliation, recovery, submission
+from onboarding.wizard.services import notices, prices, reconciliation, recovery, submission
 
 Status = Onboarding.Status
 SolarStatus = Onboarding.SolarStatus
@@ -64,11 +64,12 @@ def home(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     recovery.release_if_stale(onboarding=onboarding)
     if request.method == "POST":
         reconciliation.reconcile_onboarding(onboarding=onboarding, by=request.user)
-        return after_reconcile(request, onboarding, still_unsure="wizard:home")
+        return after_reconcile(request, onboarding)
     if onboarding.status == Status.DRAFT:
         return redirect("wizard:resume", public_id=onboarding.public_id)
     context = {
         "onboarding": onboarding,
+        "notice": notices.read_by(onboarding, request.user),
         "sent": sent_answers(onboarding),
         "steps": step_results(onboarding),
         "events": onboarding.events.select_related("by").all(),
@@ -109,15 +110,11 @@ def price_signal_context(onboarding: Onboarding) -> dict[str, object]:
     }
 
 
-def after_reconcile(
-    request: AuthenticatedRequest, onboarding: Onboarding, *, still_unsure: str
-) -> HttpResponse:
-    """Where a check with homes/list leads: the draft when safe to retry, else a page."""
+def after_reconcile(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
+    """Where the installer's "Check again" leads: the draft when safe to send again (its page
+    says why, once), else the home's page."""
     if onboarding.status == Status.DRAFT:
-        messages.success(request, onboarding.last_error)
         return redirect("wizard:check", public_id=onboarding.public_id)
-    if onboarding.status == Status.NEEDS_ATTENTION:
-        return redirect(still_unsure, public_id=onboarding.public_id)
     return redirect("wizard:home", public_id=onboarding.public_id)
 
 

@@ -21,6 +21,7 @@ from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import selectors, steps
 from onboarding.wizard.links import RETURN_TO_CHECK, check_url, home_url, resume_url, step_url
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.services import notices
 from onboarding.wizard.steps import Step, StepForm
 
 
@@ -208,6 +209,7 @@ def render_check_answers(request: AuthenticatedRequest, onboarding: Onboarding) 
         "wizard/check_answers.html",
         {
             "onboarding": onboarding,
+            "notice": notices.read_by(onboarding, request.user),
             "sections": [
                 {
                     "step": step,

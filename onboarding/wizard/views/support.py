@@ -20,7 +20,7 @@ from onboarding.wizard import selectors
 from onboarding.wizard.forms import MarkSafeToRetryForm, ResolveWithHomeIdForm
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.services import reconciliation, resolution
-from onboarding.wizard.views.home import after_reconcile, sent_answers
+from onboarding.wizard.views.home import sent_answers
 
 Status = Onboarding.Status
 SupportView = Callable[[AuthenticatedRequest, Onboarding], HttpResponse]
@@ -54,9 +54,21 @@ def resolve(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpRespon
 @support_action
 def check_again(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
     reconciliation.reconcile_onboarding(onboarding=onboarding, by=request.user)
+    # Support stays with this onboarding, told the outcome once.
     if onboarding.status == Status.NEEDS_ATTENTION:
         messages.warning(request, _("Still not sure: see the latest entries in the history."))
-    return after_reconcile(request, onboarding, still_unsure="wizard:resolve")
+        return redirect("wizard:resolve", public_id=onboarding.public_id)
+    if onboarding.status == Status.DRAFT:
+        messages.success(
+            request,
+            _(
+                "WattShift has no such home, so it was not created. The installer can send it "
+                "again and is told so when they next open it."
+            ),
+        )
+        return redirect("wizard:resolve", public_id=onboarding.public_id)
+    messages.success(request, _("WattShift had the home: its id is recorded."))
+    return redirect("wizard:home", public_id=onboarding.public_id)
 
 
 @require_POST
@@ -84,8 +96,14 @@ def allow_retry(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpRe
     if not form.is_valid():
         return resolve_page(request, onboarding, retry_form=form)
     resolution.mark_safe_to_retry(onboarding=onboarding, by=request.user)
-    messages.success(request, _("Marked safe to retry. The draft can be sent again."))
-    return redirect("wizard:check", public_id=onboarding.public_id)
+    messages.success(
+        request,
+        _(
+            "The installer can send this home again, and is told so when they next open it. "
+            "You can also create it yourself from the check answers page."
+        ),
+    )
+    return redirect("wizard:resolve", public_id=onboarding.public_id)
 
 
 def resolve_page(
