@@ -22,6 +22,8 @@ from onboarding.wattshift.types import ErrorEnvelope, FieldError
 class WattShiftError(Exception):
     default_message = _("The WattShift service could not complete the request.")
     outcome_known = True
+    # Seconds WattShift asked us to wait before any retry (RateLimited), else None.
+    retry_after: int | None = None
 
     def __init__(
         self,

@@ -68,7 +68,8 @@ def utilities_for_zip(
             zipcode, solar_first=solar_first
         )
     except WattShiftError as error:
-        cache.set(key, LookupFailed(error.message), LOOKUP_FAILURE_SECONDS)
+        remembered = max(LOOKUP_FAILURE_SECONDS, error.retry_after or 0)
+        cache.set(key, LookupFailed(error.message), remembered)
         raise
     else:
         cache.set(key, tuple(utilities), settings.WS_UTILITY_CACHE_SECONDS)

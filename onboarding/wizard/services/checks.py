@@ -68,6 +68,8 @@ def run_check(*, onboarding_id: int) -> str:
     reconciliation.reconcile_onboarding(onboarding=onboarding, by=None)
     if onboarding.status == Status.NEEDS_ATTENTION and not _support_must_choose(onboarding):
         again = timezone.now() + BACKOFF[min(onboarding.checks_made, len(BACKOFF)) - 1]
+        if onboarding.retry_not_before and onboarding.retry_not_before > again:
+            again = onboarding.retry_not_before  # WattShift asked to wait this long
         schedule_check(onboarding=onboarding, at=again)
         return f"unsettled, next check at {again.isoformat()}"
     Onboarding.objects.filter(pk=onboarding.pk).update(next_check_at=None)

@@ -4,6 +4,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onboarding.wattshift.errors import WattShiftError
@@ -41,6 +42,11 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
     try:
         search = selectors.find_homes(onboarding=onboarding, fresh=by is not None)
     except WattShiftError as error:
+        if error.retry_after:
+            # A rate limit: the next check waits for as long as WattShift asked.
+            until = timezone.now() + timedelta(seconds=error.retry_after)
+            Onboarding.objects.filter(pk=onboarding.pk).update(retry_not_before=until)
+            onboarding.retry_not_before = until
         history.record(
             onboarding,
             history.failure(Action.LIST_HOMES, error, by=by, timed=timed),

@@ -8,7 +8,7 @@ Whether a failed call may have changed something upstream is decided by the clie
 (`WattShiftError.outcome_known`); this module branches on that flag, never on error classes.
 """
 
-from typing import Any
+from datetime import datetime
 
 from django.contrib.auth.models import User
 from django.utils import timezone
@@ -16,25 +16,26 @@ from django.utils.translation import gettext as _
 
 from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import WattShiftError
-from onboarding.wattshift.types import CreatedHome, HomeDetails
-from onboarding.wizard import selectors, steps
-from onboarding.wizard.models import APPLIANCE_COLUMNS, Answer, Event, Onboarding
-from onboarding.wizard.services import history, recovery
+from onboarding.wattshift.types import CreatedHome
+from onboarding.wizard import steps
+from onboarding.wizard.models import Event, Onboarding
+from onboarding.wizard.services import history, payload, recovery
 from onboarding.wizard.services.history import Action, Outcome
 from onboarding.wizard.services.status import move, update_returning
 
 Status = Onboarding.Status
 
-ANSWER_VALUES: dict[str, bool | None] = {Answer.YES: True, Answer.NO: False, Answer.NOT_SURE: None}
+
+class AskedToWait(Exception):
+    """WattShift asked for no retry before `until` (a rate limit); nothing was sent."""
+
+    def __init__(self, until: datetime | None) -> None:
+        self.until = until
+        super().__init__(f"WattShift asked to wait until {until}.")
 
 
-class PlanUnavailable(Exception):
-    """The homeowner was not sure of the plan, and WattShift's plans could not be read to pick
-    its first one; nothing was sent."""
-
-    def __init__(self, message: str) -> None:
-        self.message = message
-        super().__init__(message)
+def may_send_now(onboarding: Onboarding) -> bool:
+    return onboarding.retry_not_before is None or onboarding.retry_not_before <= timezone.now()
 
 
 class OnboardingNotReady(Exception):
@@ -45,23 +46,6 @@ class OnboardingNotReady(Exception):
         super().__init__(
             _("Some answers are missing: %(fields)s.") % {"fields": ", ".join(missing)}
         )
-
-
-def home_details(*, onboarding: Onboarding) -> HomeDetails:
-    """What homes/create is sent: unanswered questions omitted, "Not sure" sent as unknown."""
-    appliances = {
-        appliance: ANSWER_VALUES[getattr(onboarding, column)]
-        for column, appliance in APPLIANCE_COLUMNS.items()
-        if getattr(onboarding, column) in ANSWER_VALUES
-    }
-    return HomeDetails(
-        name=onboarding.home_name.strip(),
-        zipcode=onboarding.zipcode,
-        utility_id=onboarding.utility_id,
-        rate_plan_id=onboarding.rate_plan_id,
-        appliances=appliances,
-        ac_type=onboarding.ac_type if onboarding.has_ac == Answer.YES else "",
-    )
 
 
 def submit_onboarding(*, onboarding: Onboarding, by: User) -> Onboarding:
@@ -75,7 +59,9 @@ def submit_onboarding(*, onboarding: Onboarding, by: User) -> Onboarding:
     missing = steps.missing_answers(onboarding)
     if onboarding.status == Status.DRAFT and missing:
         raise OnboardingNotReady(missing)
-    plan = _plan_to_use(onboarding) if onboarding.status == Status.DRAFT else {}
+    if onboarding.status == Status.DRAFT and not may_send_now(onboarding):
+        raise AskedToWait(onboarding.retry_not_before)
+    plan = payload.plan_to_use(onboarding) if onboarding.status == Status.DRAFT else {}
 
     if move(
         onboarding,
@@ -85,6 +71,8 @@ def submit_onboarding(*, onboarding: Onboarding, by: User) -> Onboarding:
         submitted_at=timezone.now(),
         submitted_by=history.person(by),
         last_error="",
+        upstream_field_errors={},
+        retry_not_before=None,
         **plan,
         events=[history.event(Action.SUBMIT, Outcome.CLAIMED, by=by)],
     ):
@@ -132,32 +120,6 @@ def submit_onboarding(*, onboarding: Onboarding, by: User) -> Onboarding:
         # Someone else got there first: show the row as it is now.
         onboarding.refresh_from_db()
     return onboarding
-
-
-def _plan_to_use(onboarding: Onboarding) -> dict[str, Any]:
-    """For a homeowner not sure of the plan: the plan WattShift lists first for the utility
-    (asked with the plans that suit solar first, for a home with solar), to record with the
-    claim. Nothing otherwise. Raises PlanUnavailable."""
-    if not onboarding.plan_to_confirm or onboarding.rate_plan_id:
-        return {}
-    try:
-        utilities = selectors.utilities_for_zip(
-            onboarding.zipcode, solar_first=bool(onboarding.has_solar)
-        )
-    except WattShiftError as error:
-        raise PlanUnavailable(error.message) from None
-    utility = next((u for u in utilities if u.id == onboarding.utility_id), None)
-    if utility is None or not utility.rate_plans:
-        raise PlanUnavailable(
-            _("WattShift no longer lists plans for %(utility)s. Choose the utility again.")
-            % {"utility": onboarding.utility_name}
-        )
-    first = utility.rate_plans[0]
-    return {
-        "rate_plan_id": first.id,
-        "rate_plan_name": first.name,
-        "rate_plan_rate_id": first.rate_id,
-    }
 
 
 def finish_after_create(
@@ -270,15 +232,20 @@ def _create_home(*, onboarding: Onboarding, by: User) -> None:
 
     timed = history.Stopwatch()
     try:
-        created = wattshift_client.get_client().create_home(home_details(onboarding=onboarding))
+        created = wattshift_client.get_client().create_home(
+            payload.home_details(onboarding=onboarding)
+        )
     except WattShiftError as error:
         if error.outcome_known:
-            # Certainly not created: the draft goes back, untouched, with the reason.
+            # Certainly not created: the draft goes back, untouched, with the reason; what
+            # WattShift said of an answer goes to its question, and a wait it asked for is kept.
             move(
                 onboarding,
                 expected=[Status.SUBMITTING],
                 to=Status.DRAFT,
                 last_error=error.message,
+                upstream_field_errors=payload.questions_refused(error),
+                retry_not_before=payload.wait_asked(error),
                 events=[history.failure(Action.CREATE_HOME, error, by=by, timed=timed)],
                 events_anyway=True,
             )

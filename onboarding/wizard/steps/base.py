@@ -7,6 +7,7 @@ from typing import Any, ClassVar, Self
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -100,6 +101,23 @@ class StepForm(forms.Form):
         # The Onboarding fields the last save wrote.
         self.changed: set[str] = set()
         super().__init__(*args, **kwargs)
+        # What WattShift said of an answer at the last create is that question's error, as if
+        # this form had found it, until the question is answered again.
+        refused = {
+            name: message
+            for name, message in (onboarding.upstream_field_errors or {}).items()
+            if name in self.fields
+        }
+        if refused and not self.is_bound:
+            self._errors = ErrorDict(
+                {
+                    name: self.error_class(
+                        [_("WattShift refused this answer: %(message)s") % {"message": message}],
+                        renderer=self.renderer,
+                    )
+                    for name, message in refused.items()
+                }
+            )
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -179,6 +197,12 @@ class StepForm(forms.Form):
         self.changed = changed
         values = {name: getattr(self.onboarding, name) for name in changed}
         values["updated_at"] = self.onboarding.updated_at = timezone.now()
+        refused = self.onboarding.upstream_field_errors or {}
+        if refused.keys() & set(self.fields):
+            # Answered again: WattShift's word on the old answer no longer applies.
+            values["upstream_field_errors"] = self.onboarding.upstream_field_errors = {
+                name: message for name, message in refused.items() if name not in self.fields
+            }
         if changed & set(SEARCH_INPUTS):
             values["search_text"] = self.onboarding.search_text = search_key(
                 *(getattr(self.onboarding, name) for name in SEARCH_INPUTS)

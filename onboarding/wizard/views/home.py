@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -17,7 +18,14 @@ from onboarding.wizard.chart_text import describe_chart
 from onboarding.wizard.charts import home_timezone, price_chart
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.selectors import get_onboarding_for
-from onboarding.wizard.services import notices, prices, reconciliation, recovery, submission
+from onboarding.wizard.services import (
+    notices,
+    payload,
+    prices,
+    reconciliation,
+    recovery,
+    submission,
+)
 
 Status = Onboarding.Status
 SolarStatus = Onboarding.SolarStatus
@@ -33,7 +41,15 @@ def submit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     except submission.OnboardingNotReady:
         messages.error(request, _("Some answers are missing. Answer them, then create the home."))
         return redirect("wizard:resume", public_id=onboarding.public_id)
-    except submission.PlanUnavailable as error:
+    except submission.AskedToWait as error:
+        until = formats.time_format(timezone.localtime(error.until), "g:i A") if error.until else ""
+        messages.error(
+            request,
+            _("Nothing was sent: WattShift asked to wait, so try again after %(time)s.")
+            % {"time": until},
+        )
+        return redirect("wizard:check", public_id=onboarding.public_id)
+    except payload.PlanUnavailable as error:
         messages.error(
             request,
             _(

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -218,6 +219,19 @@ def render_check_answers(request: AuthenticatedRequest, onboarding: Onboarding) 
                 }
                 for step, rows in steps.summary(onboarding)
             ],
+            "refused": [
+                {
+                    "question": step.form_class.base_fields[name].label,
+                    "message": message,
+                    "change_url": f"{step_url(onboarding, step, returning=True)}#id_{name}",
+                }
+                for name, message in (onboarding.upstream_field_errors or {}).items()
+                for step in steps.STEPS
+                if name in step.form_class.base_fields
+            ],
+            "retry_not_before": onboarding.retry_not_before
+            if onboarding.retry_not_before and onboarding.retry_not_before > timezone.now()
+            else None,
             "duplicates": duplicates,
             "hidden_duplicates": len(others) - len(duplicates),
             "duplicate_count": len(others),

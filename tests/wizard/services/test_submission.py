@@ -12,7 +12,7 @@ from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import Rejected, UpstreamServerError, WattShiftError
 from onboarding.wizard import steps
 from onboarding.wizard.models import Answer, Onboarding
-from onboarding.wizard.services import submission
+from onboarding.wizard.services import payload, submission
 from tests.wizard import factories
 from tests.wizard.factories import events
 from tests.wizard.upstream import (
@@ -636,10 +636,62 @@ def test_not_sure_of_the_plan_and_no_plans_to_read_sends_nothing(
     )
     wattshift_api.add(responses.POST, url("utility/get"), status=503)
 
-    with pytest.raises(submission.PlanUnavailable) as raised:
+    with pytest.raises(payload.PlanUnavailable) as raised:
         submission.submit_onboarding(onboarding=onboarding, by=installer)
 
     assert "WattShift" in raised.value.message
     assert calls_to(wattshift_api, "homes/create") == []
     onboarding.refresh_from_db()
     assert (onboarding.status, onboarding.rate_plan_id) == (Status.DRAFT, "")
+
+
+# WattShift's error envelope -------------------------------------------------------------------
+
+REFUSED_NAME = {
+    "request_id": "req_5f2a",
+    "error_code": "VALIDATION_FAILED",
+    "message": "Request validation failed.",
+    "field_errors": [{"field": "name", "message": "This name is not accepted by WattShift."}],
+}
+
+
+def test_a_refused_answer_goes_back_to_its_question_with_the_request_id_kept(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/create"), status=400, json=REFUSED_NAME)
+
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.DRAFT
+    assert result.upstream_field_errors == {"home_name": "This name is not accepted by WattShift."}
+    failed = result.events.get(action="homes/create")
+    assert (failed.http_status, failed.error_code, failed.request_id) == (
+        400,
+        "VALIDATION_FAILED",
+        "req_5f2a",
+    )
+
+
+def test_a_rate_limit_is_waited_out_before_anything_is_sent_again(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(
+        responses.POST,
+        url("homes/create"),
+        status=429,
+        json={
+            "request_id": "req_1",
+            "error_code": "RATE_LIMITED",
+            "message": "Slow down.",
+            "retry_after_seconds": 120,
+        },
+    )
+
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.DRAFT
+    assert "Try again in about 2 minutes" in result.last_error
+    assert result.retry_not_before is not None
+    with pytest.raises(submission.AskedToWait):
+        submission.submit_onboarding(onboarding=result, by=installer)
+    assert len(calls_to(wattshift_api, "homes/create")) == 1

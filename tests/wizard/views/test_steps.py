@@ -358,3 +358,31 @@ def test_likely_duplicate_warning_details_what_the_person_may_see(
 def test_no_duplicate_warning_for_a_unique_home(installer_client, complete_draft):
     content = installer_client.get(check_url(complete_draft)).content.decode()
     assert "duplicate-warning" not in content
+
+
+def test_wattshift_s_word_on_an_answer_shows_at_its_question_until_it_is_answered_again(
+    installer_client: Client, installer: User
+) -> None:
+    onboarding = factories.onboarding(
+        installer,
+        last_error="The WattShift service refused the request: Request validation failed.",
+        upstream_field_errors={"home_name": "This name is not accepted by WattShift."},
+    )
+
+    check = installer_client.get(check_url(onboarding)).content.decode()
+    assert "Home name: This name is not accepted by WattShift." in check
+    assert f'href="{step_url(onboarding, "about-home", returning=True)}#id_home_name"' in check
+
+    page = installer_client.get(step_url(onboarding, "about-home", returning=True))
+    content = page.content.decode()
+    assert "<title>Error: About the home" in content
+    assert "There is a problem" in content and 'href="#id_home_name"' in content
+    assert "WattShift refused this answer: This name is not accepted by WattShift." in content
+    assert 'aria-invalid="true"' in content
+
+    installer_client.post(
+        step_url(onboarding, "about-home"),
+        {"home_name": "Maple House, 12 Oak St", "has_ac": "yes", "ac_type": "central"},
+    )
+    onboarding.refresh_from_db()
+    assert onboarding.upstream_field_errors == {}
