@@ -44,6 +44,7 @@ class PendingFault(models.Model):
     class Endpoint(models.TextChoices):
         SOLAR_CREATE = "solar_create", "homes/solar/create"
         PRICE_SIGNAL = "price_signal", "homes/{id}/price_signal"
+        LIST_HOMES = "list_homes", "homes/list"
 
     home = models.ForeignKey(SandboxHome, on_delete=models.CASCADE, related_name="pending_faults")
     endpoint = models.CharField(max_length=20, choices=Endpoint)

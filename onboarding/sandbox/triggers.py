@@ -23,6 +23,9 @@ class HomeNameTrigger(StrEnum):
     # 400 VALIDATION_FAILED with a field error on `name` (homes/create and homes/{id}/update).
     NAME_REFUSED = "test name refused"
     RATE_LIMITED = "test rate limited"  # 429 RATE_LIMITED, retry after 120 s; nothing created
+    # Like "test create slow" (created, answer lost), and the next homes/list fails (with the
+    # client's retries): only a later check finds the home.
+    ANSWER_LOST = "test answer lost"
 
 
 NAME_REFUSED_MESSAGE = (

@@ -247,6 +247,12 @@ def create_home(body: Body) -> JsonResponse | LateAnswer:
         )
         if trigger == triggers.HomeNameTrigger.SOLAR_FAIL_ONCE:
             PendingFault.objects.create(home=home, endpoint=PendingFault.Endpoint.SOLAR_CREATE)
+        if trigger == triggers.HomeNameTrigger.ANSWER_LOST:
+            PendingFault.objects.create(
+                home=home,
+                endpoint=PendingFault.Endpoint.LIST_HOMES,
+                remaining=1 + settings.WS_API_RETRIES,
+            )
         if trigger == triggers.HomeNameTrigger.PRICE_FAIL_ONCE:
             # Enough failures to outlast the client's own retries: the person sees it once.
             PendingFault.objects.create(
@@ -255,7 +261,7 @@ def create_home(body: Body) -> JsonResponse | LateAnswer:
                 remaining=1 + settings.WS_API_RETRIES,
             )
     response = JsonResponse(home_json(home))
-    if trigger == triggers.HomeNameTrigger.CREATE_SLOW:
+    if trigger in {triggers.HomeNameTrigger.CREATE_SLOW, triggers.HomeNameTrigger.ANSWER_LOST}:
         return LateAnswer(response, triggers.slow_seconds())
     return response
 
@@ -306,6 +312,10 @@ def get_price_signal(body: Body, home_id: str) -> JsonResponse:
 
 @endpoint()
 def list_homes(body: Body) -> JsonResponse:
+    lists = PendingFault.Endpoint.LIST_HOMES
+    failing = PendingFault.objects.filter(endpoint=lists, remaining__gt=0).first()
+    if failing is not None and fault_fires(failing.home, lists):
+        raise ApiError(503, "Service temporarily unavailable. Try again.")
     homes = [
         {
             "id": home.id,

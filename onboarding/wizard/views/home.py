@@ -81,6 +81,14 @@ def home(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST":
         reconciliation.reconcile_onboarding(onboarding=onboarding, by=request.user)
         return after_reconcile(request, onboarding)
+    watched = request.GET.get("watch")
+    if request.htmx and watched is not None:
+        # The page watches a home being created or checked: reload it once its status moves.
+        if watched == onboarding.status:
+            return HttpResponse(status=204)
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
     if onboarding.status == Status.DRAFT:
         return redirect("wizard:resume", public_id=onboarding.public_id)
     context = {
