@@ -23,6 +23,14 @@ from onboarding.wizard.links import RETURN_TO_CHECK, check_url, home_url, resume
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.steps import Step, StepForm
 
+# Says the server now has the step's answers, so the browser forgets its copy (app.js).
+ANSWERS_SAVED_HEADER = "Answers-Saved"
+
+
+def _answers_saved(response: HttpResponse, step: Step) -> HttpResponse:
+    response[ANSWERS_SAVED_HEADER] = step.slug
+    return response
+
 
 def _redirect(request: AuthenticatedRequest, url: str) -> HttpResponse:
     # htmx would swap a plain redirect's page into the form; ask it to navigate instead.
@@ -78,26 +86,26 @@ def _post(
     if "save_later" in request.POST:
         if not form.save_draft():
             return _not_saved(request, form, this_step)
-        return _saved_for_later(request, form)
+        return _answers_saved(_saved_for_later(request, form), step)
     if not form.is_valid():
         # The form again, its errors in place (with htmx, only the form).
         return _page(request, onboarding, step, returning=returning, form=form)
     if not form.save():
         return _not_saved(request, form, this_step)
     if form.stays_on_step():
-        return _redirect(request, this_step)
+        return _answers_saved(_redirect(request, this_step), step)
     following = _following(onboarding, step, returning=returning)
     url = check_url(onboarding)
     if following is not None:
         url = step_url(onboarding, following, returning=returning)
     if not request.htmx:
-        return HttpResponseRedirect(url)
+        return _answers_saved(HttpResponseRedirect(url), step)
     # With htmx, one request per step: the next page itself, swapped in and put in the history.
     if following is None:
         page = render_check_answers(request, onboarding)
     else:
         page = _page(request, onboarding, following, returning=returning, whole_page=True)
-    return navigate(page, url)
+    return _answers_saved(navigate(page, url), step)
 
 
 def navigate(response: HttpResponse, url: str) -> HttpResponse:
