@@ -60,8 +60,16 @@
         return;
       }
       var heading = page.querySelector("main h1");
+      if (heading && heading.closest("fieldset")) {
+        // A question that is the page's heading sits in its radio group's legend: focus there
+        // would be inside the group before any radio, so <main>, which that heading begins,
+        // takes it instead.
+        heading = document.getElementById("main");
+      }
       if (heading) {
-        heading.setAttribute("tabindex", "-1");
+        if (!heading.hasAttribute("tabindex")) {
+          heading.setAttribute("tabindex", "-1");
+        }
         heading.focus();
       }
     }
