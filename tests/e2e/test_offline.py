@@ -47,8 +47,14 @@ def phone(new_browser_context: Any, installer: User) -> Iterator[Page]:
     context.close()
 
 
+# Installing fetches every precached file first: on a busy machine that outlasts the usual wait.
+SERVICE_WORKER_INSTALL_MS = 30_000
+
+
 def wait_for_service_worker(page: Page) -> None:
-    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        "() => navigator.serviceWorker.controller !== null", timeout=SERVICE_WORKER_INSTALL_MS
+    )
 
 
 def drafts(page: Page) -> dict[str, dict[str, list[str]]]:
