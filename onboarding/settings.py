@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "onboarding.context_processors.upstream",
+                "onboarding.context_processors.field_conditions",
             ],
         },
     },
@@ -229,6 +230,8 @@ WS_LOOKUP_TIMEOUT = float(os.environ.get("WS_LOOKUP_TIMEOUT", str(min(WS_API_TIM
 WS_LOOKUP_DEADLINE = float(os.environ.get("WS_LOOKUP_DEADLINE", str(WS_LOOKUP_TIMEOUT + 0.5)))
 # How long one ZIP code's utilities are cached (seconds).
 WS_UTILITY_CACHE_SECONDS = int(os.environ.get("WS_UTILITY_CACHE_SECONDS", "3600"))
+# After this many seconds still waiting on WattShift, a button's slow message shows (app.js).
+SLOW_NOTICE_SECONDS = float(os.environ.get("SLOW_NOTICE_SECONDS", "4"))
 # How long the sandbox's "slow" test triggers wait before answering (seconds).
 WS_SANDBOX_SLOW_SECONDS = float(os.environ.get("WS_SANDBOX_SLOW_SECONDS", str(WS_API_TIMEOUT + 2)))
 # Seconds the sandbox waits before answering every call, to play a distant upstream (make bench).

@@ -25,6 +25,14 @@ from onboarding.wizard.models import Onboarding
 from onboarding.wizard.services import notices
 from onboarding.wizard.steps import Step, StepForm
 
+# Says the server now has the step's answers, so the browser forgets its copy (app.js).
+ANSWERS_SAVED_HEADER = "Answers-Saved"
+
+
+def _answers_saved(response: HttpResponse, step: Step) -> HttpResponse:
+    response[ANSWERS_SAVED_HEADER] = step.slug
+    return response
+
 
 def _redirect(request: AuthenticatedRequest, url: str) -> HttpResponse:
     # htmx would swap a plain redirect's page into the form; ask it to navigate instead.
@@ -80,7 +88,7 @@ def _post(
     if "save_later" in request.POST:
         if not form.save_draft():
             return _not_saved(request, form, this_step)
-        return _saved_for_later(request, form)
+        return _answers_saved(_saved_for_later(request, form), step)
     if not form.is_valid():
         # The form again, its errors in place (with htmx, only the form).
         return _page(request, onboarding, step, returning=returning, form=form)
@@ -89,7 +97,7 @@ def _post(
     if form.changed & {"home_name", "zipcode"}:
         onboarding.duplicate_count = None  # type: ignore[attr-defined]  # for the old name
     if form.stays_on_step():
-        return _redirect(request, this_step)
+        return _answers_saved(_redirect(request, this_step), step)
     following = _following(onboarding, step, returning=returning)
     if following is None and (unanswered := steps.first_unanswered(onboarding)) is not None:
         # Check answers comes once everything is answered: first what is still missing.
@@ -98,13 +106,13 @@ def _post(
     if following is not None:
         url = step_url(onboarding, following, returning=returning)
     if not request.htmx:
-        return HttpResponseRedirect(url)
+        return _answers_saved(HttpResponseRedirect(url), step)
     # With htmx, one request per step: the next page itself, swapped in and put in the history.
     if following is None:
         page = render_check_answers(request, onboarding)
     else:
         page = _page(request, onboarding, following, returning=returning, whole_page=True)
-    return navigate(page, url)
+    return _answers_saved(navigate(page, url), step)
 
 
 def navigate(response: HttpResponse, url: str) -> HttpResponse:
