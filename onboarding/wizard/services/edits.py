@@ -226,11 +226,11 @@ def change_home(
     if not may_change(by, onboarding):
         raise PermissionDenied
     recovery.release_if_stale(onboarding=onboarding)
-    if not changeable(onboarding):
+    if not changeable(onboarding) or onboarding.updated_at != shown_at:
         return _why_not_claimed(onboarding, proposed)
     if not changes_between(onboarding, proposed):
         return Result.NOTHING_TO_SEND
-    if onboarding.updated_at != shown_at or not move(
+    if not move(
         onboarding,
         expected=[Status.COMPLETE],
         to=Status.UPDATING,
