@@ -236,7 +236,7 @@ def technical(event: Event) -> str:
     parts = []
     if event.action in {a.value for a in Action if "/" in a.value or a == Action.PRICE_SIGNAL}:
         parts.append(f"POST /v1/{event.action}")
-    elif event.action == Action.CHANGE_HOME and event.outcome != Outcome.CLAIMED:
+    elif event.action == Action.CHANGE_HOME:
         parts.append("POST /v1/homes/{id}/update")
     parts.append(f"{event.action} {event.outcome}")
     if event.http_status:
