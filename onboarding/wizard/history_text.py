@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import ngettext
 
 from onboarding.wizard.models import Event
@@ -77,12 +78,57 @@ def _solar(event: Event, p: dict[str, Any], name: str) -> str:
 
 
 def _change(event: Event, p: dict[str, Any], name: str) -> str:
-    if event.outcome == Outcome.SUCCEEDED:
-        changes = "; ".join(
-            _("the %(what)s from %(old)s to %(new)s") % change for change in p.get("changes", [])
-        )
-        return _("%(name)s changed %(changes)s") % {"name": name, "changes": changes}
-    return _failed_call(event, p, _("Changing the home"))
+    if event.outcome != Outcome.SUCCEEDED:
+        return _failed_call(event, p, _("Changing the home"))
+    changes = [change for change in p.get("changes", []) if isinstance(change, dict)]
+    solar_added = next((c for c in changes if c.get("what") == "solar"), None)
+    if solar_added is None:
+        return _("%(name)s changed %(changes)s") % {"name": name, "changes": _changed(changes)}
+    by_what = {change.get("what"): change for change in changes}
+    added = {
+        "name": name,
+        "size": by_what.get("solar_size", {}).get("new", "?"),
+        "metering": _metering(by_what.get("net_metering", {}).get("new")),
+    }
+    others = [c for c in changes if c.get("what") not in {"solar", "solar_size", "net_metering"}]
+    if not others:
+        return _("%(name)s added solar panels: %(size)s kW, %(metering)s") % added
+    return _("%(name)s added solar panels: %(size)s kW, %(metering)s; and changed %(changes)s") % {
+        **added,
+        "changes": _changed(others),
+    }
+
+
+def _changed(changes: list[dict[str, Any]]) -> str:
+    """Each change as "the rate plan from TOU-D to E-6", joined."""
+    return "; ".join(_("the %(what)s from %(old)s to %(new)s") % _words(c) for c in changes)
+
+
+def _words(change: dict[str, Any]) -> dict[str, str]:
+    """One recorded change (services.edits.Change) in words; an unknown one as recorded."""
+    what, old, new = change.get("what", ""), change.get("old"), change.get("new")
+    if what == "solar_size":
+        old, new = (_("%(size)s kW") % {"size": v} if v else _("none") for v in (old, new))
+    elif what == "net_metering":
+        old, new = _metering(old), _metering(new)
+    elif what == "rate_plan" and change.get("was_to_confirm"):
+        old = _("%(plan)s (to be confirmed)") % {"plan": old}
+    return {"what": str(_CHANGED.get(what, what)), "old": str(old), "new": str(new)}
+
+
+def _metering(value: object) -> str:
+    return _("net metered") if value else _("not net metered")
+
+
+# What each kind of change is to, as the sentence "changed the ... from ... to ..." names it.
+_CHANGED = {
+    "name": _lazy("home name"),
+    "utility": _lazy("utility"),
+    "rate_plan": _lazy("rate plan"),
+    "solar_size": _lazy("solar system size"),
+    # "changed the solar system from net metered to not net metered"
+    "net_metering": _lazy("solar system"),
+}
 
 
 def _listed(event: Event, p: dict[str, Any], name: str) -> str:
@@ -156,8 +202,13 @@ SENTENCES: dict[str, Sentence] = {
     Action.SAFE_TO_RETRY: lambda event, p, name: (
         _("%(name)s confirmed the home was not created: it can be sent again") % {"name": name}
     ),
-    Action.INTERRUPTED: lambda event, p, name: _(
-        "The submission stopped without an answer (the server was restarted or timed out)"
+    Action.INTERRUPTED: lambda event, p, name: (
+        _(
+            "The change stopped without an answer (the server was restarted or timed out): "
+            "WattShift may or may not have applied it"
+        )
+        if p.get("during") == "change"
+        else _("The submission stopped without an answer (the server was restarted or timed out)")
     ),
     Action.PRICE_SIGNAL: lambda event, p, name: (
         _("Prices for the next 24 hours fetched from WattShift")
@@ -185,6 +236,8 @@ def technical(event: Event) -> str:
     parts = []
     if event.action in {a.value for a in Action if "/" in a.value or a == Action.PRICE_SIGNAL}:
         parts.append(f"POST /v1/{event.action}")
+    elif event.action == Action.CHANGE_HOME:
+        parts.append("POST /v1/homes/{id}/update")
     parts.append(f"{event.action} {event.outcome}")
     if event.http_status:
         parts.append(f"HTTP {event.http_status}")

@@ -60,6 +60,8 @@ class Onboarding(models.Model):
         # The home exists upstream but a later step (solar) has not succeeded yet.
         HOME_CREATED = "home_created", _("Home created, solar pending")
         COMPLETE = "complete", _("Onboarded")
+        # A change to the created home holds the row: it is sent once (services/edits).
+        UPDATING = "updating", _("Changing")
 
     class SolarStatus(models.TextChoices):
         NOT_NEEDED = "not_needed", _("Not needed")
@@ -177,7 +179,7 @@ class Onboarding(models.Model):
         """Where solar stands, read off the status: solar is the last call of a submission."""
         if not self.has_solar:
             return self.SolarStatus.NOT_NEEDED
-        if self.status == self.Status.COMPLETE:
+        if self.status in {self.Status.COMPLETE, self.Status.UPDATING}:
             return self.SolarStatus.ADDED
         if self.status == self.Status.HOME_CREATED:
             return self.SolarStatus.FAILED

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from onboarding.wizard.views import dashboard, home, steps, support
+from onboarding.wizard.views import changes, dashboard, home, steps, support
 
 app_name = "wizard"
 
@@ -13,6 +13,13 @@ urlpatterns = [
     path("onboardings/<uuid:public_id>/submit/", home.submit, name="submit"),
     path("onboardings/<uuid:public_id>/home/", home.home, name="home"),
     path("onboardings/<uuid:public_id>/price-signal/", home.price_signal, name="price_signal"),
+    path("onboardings/<uuid:public_id>/change/", changes.change_home, name="change_home"),
+    path(
+        "onboardings/<uuid:public_id>/change/confirm/",
+        changes.confirm_change,
+        name="change_confirm",
+    ),
+    path("onboardings/<uuid:public_id>/change/send/", changes.send_change, name="change_send"),
     path("onboardings/<uuid:public_id>/resolve/", support.resolve, name="resolve"),
     path(
         "onboardings/<uuid:public_id>/resolve/check-again/",

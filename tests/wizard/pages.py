@@ -33,6 +33,18 @@ def price_url(onboarding: Onboarding) -> str:
     return reverse("wizard:price_signal", args=[onboarding.public_id])
 
 
+def change_url(onboarding: Onboarding) -> str:
+    return reverse("wizard:change_home", args=[onboarding.public_id])
+
+
+def confirm_url(onboarding: Onboarding) -> str:
+    return reverse("wizard:change_confirm", args=[onboarding.public_id])
+
+
+def send_url(onboarding: Onboarding) -> str:
+    return reverse("wizard:change_send", args=[onboarding.public_id])
+
+
 def resolve_url(onboarding: Onboarding) -> str:
     return reverse("wizard:resolve", args=[onboarding.public_id])
 

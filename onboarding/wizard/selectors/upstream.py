@@ -125,6 +125,11 @@ def price_signal(home_id: str) -> tuple[PriceSignal, bool]:
     return signal, True
 
 
+def forget_price_signal(home_id: str) -> None:
+    """Drop a home's cached prices: its plan or solar changed, so the next view asks again."""
+    cache.delete(PRICE_SIGNAL_CACHE_KEY.format(home_id=home_id))
+
+
 # Looking for an onboarding's home in WattShift's list of homes.
 
 

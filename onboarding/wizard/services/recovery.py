@@ -1,4 +1,5 @@
-"""Releasing a submission whose worker died: it would otherwise hold the row forever."""
+"""Releasing a submission or a change whose worker died: it would otherwise hold the row
+forever."""
 
 from datetime import timedelta
 
@@ -15,7 +16,8 @@ Status = Onboarding.Status
 
 
 def stale_after() -> timedelta:
-    """How long a submission may hold the row: a create and a solar call, with margin."""
+    """How long a submission or a change may hold the row: a create and a solar call (a
+    change is one call), with margin."""
     return timedelta(seconds=4 * settings.WS_API_TIMEOUT + 60)
 
 
@@ -23,10 +25,32 @@ def release_if_stale(*, onboarding: Onboarding) -> Onboarding:
     """After a while, release a submission whose worker died: without a home id the create's
     outcome is unknown, with one only solar is left to do. Reads and writes only the database,
     so any page may call it; it looks at the instance as loaded, and writes only if nothing has
-    touched the row since (a late answer wins over recovery)."""
-    if onboarding.status != Status.SUBMITTING:
+    touched the row since (a late answer wins over recovery). A change (updating) goes back
+    to complete with the values from before: repeating an update is harmless."""
+    if onboarding.status not in {Status.SUBMITTING, Status.UPDATING}:
         return onboarding
     if onboarding.updated_at > timezone.now() - stale_after():
+        return onboarding
+    if onboarding.status == Status.UPDATING:
+        move(
+            onboarding,
+            expected=[Status.UPDATING],
+            to=Status.COMPLETE,
+            unchanged_since=onboarding.updated_at,
+            last_error=_(
+                "Changing the home was interrupted. WattShift may or may not have applied the "
+                "changes, so this page still shows the earlier values. Sending the same changes "
+                "again is safe."
+            ),
+            events=[
+                history.event(
+                    Action.INTERRUPTED,
+                    Outcome.UNKNOWN,
+                    _("The change stopped without an answer."),
+                    params={"during": "change"},
+                )
+            ],
+        )
         return onboarding
     interrupted = history.event(
         Action.INTERRUPTED, Outcome.UNKNOWN, _("The submission stopped without an answer.")

@@ -69,6 +69,9 @@ class UtilityPlanForm(StepForm):
     utility = forms.CharField(label=_("Which utility supplies the home's electricity?"))
     plan = forms.CharField(label=_("Which rate plan is the home on?"), required=False)
 
+    # "I'm not sure" is offered in the wizard; a created home's plan is chosen or left as it is.
+    offers_not_sure: ClassVar[bool] = True
+
     @classmethod
     def for_onboarding(
         cls,
@@ -89,10 +92,9 @@ class UtilityPlanForm(StepForm):
         self.zipcode = self.onboarding.zipcode
         self.fields["utility"].error_messages["required"] = self.error_messages["utility_required"]
         # Choosing a utility shows its plans (htmx; a second stage without JS).
-        plans = reverse("wizard:step", args=[self.onboarding.public_id, UtilityStep.slug])
         self.fields["utility"].widget = Radios(
             attrs={
-                "hx-get": f"{plans}?partial=plans",
+                "hx-get": f"{self.plans_url()}?partial=plans",
                 "hx-trigger": "change",
                 "hx-target": "#plans",
                 "hx-swap": "outerHTML",
@@ -112,18 +114,23 @@ class UtilityPlanForm(StepForm):
             self.fields["plan"].help_text = _(
                 "The rate plans %(utility)s offers. The plan is on the customer's electricity bill."
             ) % {"utility": self.selected_utility.name}
+        if self.selected_utility and self.offers_not_sure:
             hints[NOT_SURE] = _(
                 "The home is created with the plan WattShift lists first for %(utility)s, marked "
                 "“plan to confirm” until someone checks the bill."
             ) % {"utility": self.selected_utility.name}
         self.fields["plan"].widget = Radios(
             choices=[(value, plan.name) for value, plan in choices]
-            + ([(NOT_SURE, _("I'm not sure"))] if choices else []),
+            + ([(NOT_SURE, _("I'm not sure"))] if choices and self.offers_not_sure else []),
             hints=hints,
             divider_before=NOT_SURE,
         )
         self.fields["utility"].initial = self.selected_utility.id if self.selected_utility else ""
         self.fields["plan"].initial = self._saved_plan_value()
+
+    def plans_url(self) -> str:
+        """The page whose "plans" partial shows a utility's plans (htmx asks it on a change)."""
+        return reverse("wizard:step", args=[self.onboarding.public_id, UtilityStep.slug])
 
     def _utility(self, utility_id: object) -> Utility | None:
         return next((u for u in self.utilities if u.id == utility_id), None)
@@ -191,7 +198,7 @@ class UtilityPlanForm(StepForm):
 
     def clean_follow_up(self, name: str, value: Any) -> RatePlan | str:
         utility: Utility = self.cleaned_data["utility"]
-        if value == NOT_SURE and utility.rate_plans:
+        if value == NOT_SURE and utility.rate_plans and self.offers_not_sure:
             return NOT_SURE
         plan = next((p for p in utility.rate_plans if plan_value(p) == value), None)
         if plan is None:

@@ -19,6 +19,7 @@ from onboarding.wizard.charts import home_timezone, price_chart
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.selectors import get_onboarding_for
 from onboarding.wizard.services import (
+    edits,
     notices,
     payload,
     prices,
@@ -98,6 +99,7 @@ def home(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
         "steps": step_results(onboarding),
         "events": onboarding.events.select_related("by").all(),
         "is_support": is_support(request.user),
+        "can_change": edits.changeable(onboarding) and edits.may_change(request.user, onboarding),
         "Status": Status,
         **price_signal_context(onboarding),
     }
