@@ -32,7 +32,6 @@ $(VENV)/.installed-dev: requirements.lock requirements-dev.lock | $(PY)
 
 run: $(VENV)/.installed-run
 	$(PY) manage.py migrate --no-input -v 0
-	$(PY) manage.py createcachetable
 	$(PY) manage.py ensure_demo_users
 	@echo "Serving the wizard on http://127.0.0.1:$(PORT)/ (sandbox upstream; Ctrl+C stops)"
 	@# The background worker (checks of unknown outcomes) runs beside the web server and stops with it.

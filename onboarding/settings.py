@@ -117,14 +117,28 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The database cache is shared by every worker and rolled back with each test. "local" is
-# each process's own memory, in front of it for answers that cannot change within their
-# window (a ZIP code's utilities): a step then needs no query to read them.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+# The shared cache (one ZIP code's lookup, prices, the list of homes, the single-flight
+# lock): Redis when REDIS_URL is set, else the database (its table made by migrate), sized for
+# every ZIP code a company may use. Either fails soft (onboarding/cache.py). "local" is each
+# process's own memory, in front of it for answers that cannot change within their window (a
+# ZIP code's utilities): a step then needs no query to read them.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+SHARED_CACHE = (
+    {
+        "BACKEND": "onboarding.cache.FailSoftRedisCache",
+        "LOCATION": REDIS_URL,
+        # A Redis that is down must not hold a page for long.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1.0},
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "onboarding.cache.FailSoftDatabaseCache",
         "LOCATION": "django_cache",
-    },
+        "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 10},
+    }
+)
+CACHES = {
+    "default": SHARED_CACHE,
     "local": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "onboarding-local",
@@ -132,6 +146,14 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 5000},
     },
 }
+
+# With Redis, sessions are read from it and kept in the database too (they survive a Redis
+# restart; a Redis that is down falls back to the database).
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 AUTHENTICATION_BACKENDS = ["onboarding.accounts.roles.RoleAwareBackend"]
 AUTH_PASSWORD_VALIDATORS = [

@@ -9,15 +9,43 @@ import pytest
 from django.db import DatabaseError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
+from pytest_django.fixtures import Settings
+
+from onboarding.wizard.models import WorkerHeartbeat
 
 ROOT = Path(__file__).resolve().parent.parent
+# A port where no Redis listens: a cache that is down.
+DOWN_REDIS = "redis://127.0.0.1:6399/0"
 
 
 @pytest.mark.django_db
 def test_healthz_is_ok_when_the_database_answers(client: Client) -> None:
+    WorkerHeartbeat.objects.create(worker_id="w1", beat_at=timezone.now())
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    # The database, the cache and the age of the last worker heartbeat (issue 11).
+    assert response.json()["status"] == "ok"
+    assert response.json()["database"] == "ok"
+    assert response.json()["cache"] == "ok"
+    assert response.json()["worker"]["recent"] is True
+    assert response.json()["worker"]["last_heartbeat_seconds_ago"] < 5
+
+
+@pytest.mark.django_db
+def test_healthz_says_degraded_without_a_worker_or_a_cache(
+    client: Client, settings: Settings
+) -> None:
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()["status"]) == (200, "degraded")
+    assert response.json()["worker"] == {"last_heartbeat_seconds_ago": None, "recent": False}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "onboarding.cache.FailSoftRedisCache", "LOCATION": DOWN_REDIS},
+    }
+    WorkerHeartbeat.objects.create(worker_id="w1", beat_at=timezone.now())
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()["cache"]) == (200, "unavailable")
 
 
 @pytest.mark.django_db

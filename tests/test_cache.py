@@ -1,0 +1,80 @@
+"""onboarding/cache.py: a cache that is down is a logged miss, never a 500, and the wizard
+carries on without it (asking WattShift itself)."""
+
+import logging
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.cache import caches
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+from onboarding import cache as fail_soft
+from tests.wizard import factories
+from tests.wizard.pages import step_url
+from tests.wizard.upstream import UtilityApi
+
+DOWN_REDIS = "redis://127.0.0.1:6399/0"
+
+
+@pytest.fixture
+def redis_down(settings: Settings) -> None:
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "onboarding.cache.FailSoftRedisCache",
+            "LOCATION": DOWN_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 0.2},
+        },
+    }
+    fail_soft.FailSoftRedisCache._last_report = 0.0
+
+
+def test_a_cache_that_is_down_answers_as_if_empty_and_says_so_once(
+    redis_down: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    down = caches["default"]
+    with caplog.at_level(logging.WARNING, logger="onboarding.cache"):
+        assert down.get("key", "missing") == "missing"
+        assert down.set("key", 1) is None
+        assert down.add("lock", 1) is True  # no lock: go ahead
+        assert down.get_many(["a", "b"]) == {}
+        assert down.delete("key") is False
+    warnings = [r for r in caplog.records if r.name == "onboarding.cache"]
+    assert len(warnings) == 1 and "carrying on without it" in warnings[0].getMessage()
+
+
+@pytest.mark.django_db
+def test_a_database_cache_without_its_table_fails_soft(settings: Settings) -> None:
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {"BACKEND": "onboarding.cache.FailSoftDatabaseCache", "LOCATION": "no_such"},
+    }
+    assert caches["default"].get("key", "missing") == "missing"
+
+
+def test_the_wizard_works_with_the_cache_down(
+    redis_down: None, installer_client: Client, installer: User, utility_api: UtilityApi
+) -> None:
+    onboarding = factories.onboarding(installer, through="zip")
+
+    response = installer_client.get(step_url(onboarding, "utility"))
+
+    assert response.status_code == 200
+    assert "Pacific Gas &amp; Electric" in response.content.decode()
+    assert utility_api.calls() == ["95313"]
+
+
+@pytest.mark.django_db
+def test_redis_when_configured(settings: Settings) -> None:
+    """REDIS_URL switches the shared cache to Django's Redis backend (with hiredis)."""
+    import importlib
+
+    import hiredis  # noqa: F401 - installed: redis-py parses with it
+
+    from onboarding import settings as project_settings
+
+    assert project_settings.SHARED_CACHE["BACKEND"].endswith(
+        "FailSoftRedisCache" if project_settings.REDIS_URL else "FailSoftDatabaseCache"
+    )
+    assert importlib.import_module("redis")
