@@ -24,6 +24,10 @@ def fresh_process_cache() -> Iterator[None]:
     """Each process's own cache ("local") is memory, not rolled back with the database: every
     test starts without what an earlier one looked up."""
     caches["local"].clear()
+    if settings.REDIS_URL:
+        # Redis is not rolled back with each test's database transaction, as the database
+        # cache is: every test starts with an empty one (use a Redis database of its own).
+        caches["default"].clear()
     yield
     caches["local"].clear()
 
