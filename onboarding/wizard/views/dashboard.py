@@ -1,20 +1,22 @@
-"""The list of onboardings (searched, filtered, paged), and starting, resuming and discarding
-one."""
+"""The list of onboardings (searched, filtered, paged, exported), and starting, resuming and
+discarding one."""
 
 from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onboarding.accounts.roles import is_support
 from onboarding.http import AuthenticatedRequest
+from onboarding.wizard import export as export_csv
 from onboarding.wizard import forms, selectors, steps
 from onboarding.wizard.links import resume_url, step_url
 from onboarding.wizard.models import Onboarding
@@ -78,6 +80,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "previous_url": _with(link_query, cursor=page.previous) if page.previous else "",
             "next_url": _with(link_query, cursor=page.next) if page.next else "",
+            "export_url": reverse("wizard:export") + _with(link_query),
             # Shown with what was searched for, without control characters; its errors, if
             # any, are the page's (the title and the error summary read `form`).
             "search_form": found.form,
@@ -93,6 +96,22 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "searching": bool(found.filters) or bool(found.form.errors),
         },
     )
+
+
+@require_GET
+def export(request: AuthenticatedRequest) -> HttpResponseBase:
+    """The dashboard's list, every page of it, as CSV, streamed as it is read."""
+    found = listing(request)
+    if found.form.errors:
+        # Only a hand-edited link has a bad date: the dashboard says what is wrong with it.
+        return redirect(f"{reverse('wizard:dashboard')}?{request.GET.urlencode()}")
+    response = StreamingHttpResponse(
+        export_csv.lines(found.found), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"onboardings-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _with(query: dict[str, str], **more: object) -> str:

@@ -1,17 +1,22 @@
 """The dashboard: start, drafts with progress, homes with ids, support's search and filters,
-keyset pages with a bounded count and the needs-attention block."""
+keyset pages with a bounded count, the needs-attention block and the CSV export."""
 
+import csv
+import io
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from onboarding.wizard import export
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.selectors import COUNT_LIMIT
 from tests.wizard import factories
@@ -571,3 +576,129 @@ def test_a_bad_date_or_an_impossible_range_is_an_error_next_to_the_field(
     assert f'<a href="#id_{field}">{message}</a>' in page  # the error summary
     # The other filters still apply, and links never carry the bad date.
     assert _names(response) == ["Still Listed"]
+    assert field not in response.context["export_url"]
+
+
+def _csv(response: HttpResponse) -> list[list[str]]:
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+HEADER = [
+    "Home id",
+    "Home name",
+    "ZIP code",
+    "Utility",
+    "Rate plan",
+    "Status",
+    "Installer",
+    "Created",
+    "Solar",
+    "Plan to confirm",
+]
+
+
+def test_support_downloads_the_filtered_list_as_csv(
+    support_client: Client, installer: User, other_installer: User, settings
+):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    done = factories.onboarding(
+        installer, home_name="Maple House", status="complete", home_id="ws_home_1"
+    )
+    factories.onboarding(
+        other_installer,
+        home_name="Oak House",
+        status="complete",
+        home_id="ws_home_2",
+        has_solar=False,
+        solar_size_kw=None,
+        solar_net_metered=None,
+        plan_to_confirm=True,
+    )
+    factories.onboarding(installer, home_name="Draft House")
+    Onboarding.objects.filter(pk=done.pk).update(
+        created_at=datetime(2026, 11, 27, 17, 14, tzinfo=UTC)
+    )
+
+    page = support_client.get(DASHBOARD, {"status": "complete", "q": "house"})
+    export_url = page.context["export_url"]
+    assert export_url == "/onboardings.csv?q=house&status=complete"
+    assert f'href="{export_url.replace("&", "&amp;")}"' in page.content.decode()
+    assert "Download this list (CSV)" in page.content.decode()
+
+    response = support_client.get(export_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="onboardings-{today}.csv"'
+    assert response["Cache-Control"] == "private, no-store"
+    lines = _csv(response)
+    assert lines[0] == HEADER
+    by_name = {line[1]: line for line in lines[1:]}
+    assert sorted(by_name) == ["Maple House", "Oak House"]
+    assert by_name["Maple House"] == [
+        "ws_home_1",
+        "Maple House",
+        "95313",
+        "Pacific Gas & Electric",
+        "E-6",
+        "Onboarded",
+        "ina",
+        "2026-11-27T09:14:00-08:00",
+        "7.6 kW, net metered",
+        "No",
+    ]
+    assert by_name["Oak House"][6:] == ["oscar", by_name["Oak House"][7], "No", "Yes"]
+
+
+def test_the_csv_neutralises_cells_a_spreadsheet_would_run(support_client: Client, installer: User):
+    names = ['=HYPERLINK("http://evil")', "@SUM(1)", "-2+3", "+1", "\tTabbed", "\rReturned"]
+    for name in names:
+        factories.onboarding(installer, home_name=name)
+    factories.onboarding(installer, home_name="Plain – Ramírez")
+    lines = _csv(support_client.get(reverse("wizard:export")))
+    cells = sorted(line[1] for line in lines[1:])
+    assert cells == sorted([f"'{name}" for name in names] + ["Plain – Ramírez"])
+    for line in lines:
+        for cell in line:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), line
+
+
+def test_installers_export_their_own_onboardings_only(
+    installer_client: Client, installer: User, other_installer: User
+):
+    factories.onboarding(installer, home_name="Mine")
+    factories.onboarding(other_installer, home_name="Theirs")
+    lines = _csv(installer_client.get(reverse("wizard:export")))
+    assert [line[1] for line in lines[1:]] == ["Mine"]
+    lines = _csv(installer_client.get(reverse("wizard:export"), {"q": "oscar"}))
+    assert lines == [HEADER]
+
+
+def test_the_export_reads_the_rows_in_chunks(
+    support_client: Client, installer: User, monkeypatch: pytest.MonkeyPatch
+):
+    factories.many(installer, 30, through="none")
+    chunk_sizes: list[int | None] = []
+    iterator = QuerySet.iterator
+
+    def recording(self: QuerySet, chunk_size: int | None = None) -> Iterator[object]:
+        chunk_sizes.append(chunk_size)
+        return iterator(self, chunk_size=chunk_size)
+
+    monkeypatch.setattr(QuerySet, "iterator", recording)
+    lines = _csv(support_client.get(reverse("wizard:export")))
+    assert len(lines) == 31 and chunk_sizes == [export.CHUNK_SIZE]
+
+
+def test_an_export_with_a_bad_date_goes_back_to_the_dashboard(support_client: Client):
+    response = support_client.get(reverse("wizard:export"), {"created_from": "2026-02-30"})
+    assert response.status_code == 302
+    assert response["Location"] == "/?created_from=2026-02-30"
+
+
+def test_the_export_needs_login(client: Client, db):
+    response = client.get(reverse("wizard:export"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
