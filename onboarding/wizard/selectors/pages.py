@@ -110,15 +110,17 @@ def bounded_count(rows: QuerySet[Onboarding], limit: int) -> int | None:
     return counted if counted <= limit else None
 
 
-def _numbered_page(ordered: QuerySet[Onboarding], number: int) -> Page:
+def _numbered_page(ordered: QuerySet[Onboarding], number: int, *, total: int | None = None) -> Page:
     """Page `number` by its offset, which is bounded: only the first pages are asked by number."""
     start = (number - 1) * PAGE_SIZE
     rows = list(ordered[start : start + PAGE_SIZE + 1])
-    if not rows and number > 1:
-        # Past the end (an old link): the last page.
-        total = bounded_count(ordered, COUNT_LIMIT) or 0
-        return _numbered_page(ordered, max(ceil(total / PAGE_SIZE), 1))
-    return _page(ordered, rows[:PAGE_SIZE], number, number > 1, len(rows) > PAGE_SIZE)
+    if not rows and number > 1 and total is None:
+        # Past the end (an old link): the last page, whose count is then known.
+        counted = bounded_count(ordered, COUNT_LIMIT)
+        if counted is not None:
+            return _numbered_page(ordered, max(ceil(counted / PAGE_SIZE), 1), total=counted)
+    more_after = len(rows) > PAGE_SIZE
+    return _page(ordered, rows[:PAGE_SIZE], number, number > 1, more_after, total=total)
 
 
 def _page(
@@ -127,10 +129,12 @@ def _page(
     number: int,
     more_before: bool,
     more_after: bool,
+    *,
+    total: int | None = None,
 ) -> Page:
     if number == 1 and not more_after:
-        total: int | None = len(rows)
-    else:
+        total = len(rows)
+    elif total is None:
         total = bounded_count(ordered, COUNT_LIMIT)
     if total is not None:
         # A number carried by a link while rows came and went: never past the last page.

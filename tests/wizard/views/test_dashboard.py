@@ -363,6 +363,7 @@ def _paths(installer: User, other_installer: User) -> list[dict[str, str]]:
         {"created_from": today, "created_to": today},
         {"created_from": "2026-02-30"},
         {"page": "2"},
+        {"page": "99"},
         {
             "q": "house",
             "status": "complete",
