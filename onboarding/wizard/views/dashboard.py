@@ -52,9 +52,9 @@ def listing(request: AuthenticatedRequest) -> Listing:
 
 
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    found = listing(request)
+    listed = listing(request)
     page = selectors.keyset_page(
-        found.found, cursor=request.GET.get("cursor", ""), number=request.GET.get("page", "")
+        listed.found, cursor=request.GET.get("cursor", ""), number=request.GET.get("page", "")
     )
     rows = [
         {
@@ -65,13 +65,13 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         }
         for onboarding in page.rows
     ]
-    attention = found.visible.filter(status=Onboarding.Status.NEEDS_ATTENTION)
+    attention = listed.visible.filter(status=Onboarding.Status.NEEDS_ATTENTION)
     needs_attention = list(attention[:ATTENTION_SHOWN])
     if len(needs_attention) < ATTENTION_SHOWN:
         attention_total: int | None = len(needs_attention)
     else:
         attention_total = selectors.bounded_count(attention, ATTENTION_COUNT_LIMIT)
-    link_query = found.form.link_query()
+    link_query = listed.form.link_query()
     return render(
         request,
         "wizard/dashboard.html",
@@ -83,17 +83,17 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "export_url": reverse("wizard:export") + _with(link_query),
             # Shown with what was searched for, without control characters; its errors, if
             # any, are the page's (the title and the error summary read `form`).
-            "search_form": found.form,
-            "form": found.form,
-            "query": found.filters.query,
-            "status": found.filters.status,
+            "search_form": listed.form,
+            "form": listed.form,
+            "query": listed.filters.query,
+            "status": listed.filters.status,
             "needs_attention": needs_attention,
             "attention_total": attention_total,
             "attention_count_limit": ATTENTION_COUNT_LIMIT,
             "attention_url": reverse("wizard:dashboard")
             + _with({"status": Onboarding.Status.NEEDS_ATTENTION}),
             "is_support": is_support(request.user),
-            "searching": bool(found.filters) or bool(found.form.errors),
+            "searching": bool(listed.filters) or bool(listed.form.errors),
         },
     )
 
@@ -101,12 +101,12 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
 @require_GET
 def export(request: AuthenticatedRequest) -> HttpResponseBase:
     """The dashboard's list, every page of it, as CSV, streamed as it is read."""
-    found = listing(request)
-    if found.form.errors:
+    listed = listing(request)
+    if listed.form.errors:
         # Only a hand-edited link has a bad date: the dashboard says what is wrong with it.
         return redirect(f"{reverse('wizard:dashboard')}?{request.GET.urlencode()}")
     response = StreamingHttpResponse(
-        export_csv.lines(found.found), content_type="text/csv; charset=utf-8"
+        export_csv.lines(listed.found), content_type="text/csv; charset=utf-8"
     )
     filename = f"onboardings-{timezone.localdate().isoformat()}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -457,6 +457,26 @@ def test_past_the_counted_rows_the_pages_say_more_than(support_client: Client, i
     assert "Page 3 of more than 50" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "n2.1764653261123456." + "9" * 30,  # an id past any integer column
+        "p2.1764653261123456." + "9" * 30,
+        "n" + "9" * 30 + ".1.1",
+        "p3.-99999999999999.5",
+        "n2.253402300799999999.5",  # the last microsecond of year 9999
+        "n2.\x00.5",
+    ],
+)
+def test_a_hand_edited_cursor_still_shows_a_page(
+    support_client: Client, installer: User, cursor: str
+):
+    factories.many(installer, 25, through="none")
+    response = support_client.get(DASHBOARD, {"cursor": cursor})
+    assert response.status_code == 200
+    assert response.context["rows"]
+
+
 def test_search_matches_every_word_ignoring_case_accents_and_punctuation(
     support_client: Client, installer: User, other_installer: User
 ):
