@@ -23,56 +23,49 @@ logger = logging.getLogger("onboarding.cache")
 REPORT_EVERY_SECONDS = 60.0
 
 
+def _soft(name: str, fallback: Any) -> Callable[..., Any]:
+    """The cache's own `name`, answering `fallback` when the cache cannot be reached."""
+
+    def operation(self: "FailSoft", *args: Any, **kwargs: Any) -> Any:
+        try:
+            return getattr(super(FailSoft, self), name)(*args, **kwargs)
+        except self.failures as error:
+            self.report(name, error)
+            if name == "get":  # get(key, default=None)
+                return args[1] if len(args) > 1 else kwargs.get("default")
+            return fallback
+
+    operation.__name__ = name
+    return operation
+
+
 class FailSoft(BaseCache):
     """Each cache operation answers as if the key were absent when the cache cannot be reached."""
 
     failures: tuple[type[BaseException], ...] = ()
     _last_report = 0.0
 
-    def _soft(self, operation: str, call: Callable[[], Any], fallback: Any) -> Any:
-        try:
-            return call()
-        except self.failures as error:
-            now = time.monotonic()
-            if now - type(self)._last_report >= REPORT_EVERY_SECONDS:
-                type(self)._last_report = now
-                logger.warning(
-                    "Cache unavailable (%s failed: %s); carrying on without it",
-                    operation,
-                    type(error).__name__,
-                )
-            return fallback
+    def report(self, operation: str, error: BaseException) -> None:
+        now = time.monotonic()
+        if now - type(self)._last_report >= REPORT_EVERY_SECONDS:
+            type(self)._last_report = now
+            logger.warning(
+                "Cache unavailable (%s failed: %s); carrying on without it",
+                operation,
+                type(error).__name__,
+            )
 
-    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
-        return self._soft("get", lambda: super(FailSoft, self).get(key, default, version), default)
-
-    def get_many(self, keys: Any, version: int | None = None) -> Any:
-        return self._soft("get_many", lambda: super(FailSoft, self).get_many(keys, version), {})
-
-    def set(self, *args: Any, **kwargs: Any) -> Any:
-        return self._soft("set", lambda: super(FailSoft, self).set(*args, **kwargs), None)
-
-    def set_many(self, *args: Any, **kwargs: Any) -> Any:
-        return self._soft("set_many", lambda: super(FailSoft, self).set_many(*args, **kwargs), [])
-
-    def add(self, *args: Any, **kwargs: Any) -> Any:
-        # Could not take a lock: go ahead as if no one else were asking (see the module).
-        return self._soft("add", lambda: super(FailSoft, self).add(*args, **kwargs), True)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        return self._soft("delete", lambda: super(FailSoft, self).delete(*args, **kwargs), False)
-
-    def delete_many(self, *args: Any, **kwargs: Any) -> Any:
-        return self._soft("delete_many", lambda: super(FailSoft, self).delete_many(*args, **kwargs), None)
-
-    def touch(self, *args: Any, **kwargs: Any) -> Any:
-        return self._soft("touch", lambda: super(FailSoft, self).touch(*args, **kwargs), False)
-
-    def has_key(self, *args: Any, **kwargs: Any) -> Any:
-        return self._soft("has_key", lambda: super(FailSoft, self).has_key(*args, **kwargs), False)
-
-    def clear(self) -> Any:
-        return self._soft("clear", lambda: super(FailSoft, self).clear(), None)
+    get = _soft("get", None)
+    get_many = _soft("get_many", {})
+    set = _soft("set", None)
+    set_many = _soft("set_many", [])
+    # Could not take a lock: go ahead as if no one else were asking (see the module).
+    add = _soft("add", True)
+    delete = _soft("delete", False)
+    delete_many = _soft("delete_many", None)
+    touch = _soft("touch", False)
+    has_key = _soft("has_key", False)
+    clear = _soft("clear", None)
 
 
 class FailSoftRedisCache(FailSoft, RedisCache):

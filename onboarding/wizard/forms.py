@@ -5,42 +5,154 @@ Each step's form lives with its step in `onboarding.wizard.steps`.
 
 import re
 import unicodedata
+from collections.abc import Mapping, Sequence
+from datetime import date
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.wizard import selectors
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.widgets import DatePicker
+
+
+def without_control_characters(text: str) -> str:
+    """PostgreSQL refuses NUL, and no name or date has control characters."""
+    return "".join(c for c in text if unicodedata.category(c) != "Cc")
 
 
 class SearchText(forms.CharField):
-    """Search text without control characters: PostgreSQL refuses NUL, and no name has them."""
+    """Search text without control characters."""
 
     def to_python(self, value: Any) -> str:
-        text = super().to_python(value) or ""
-        return "".join(c for c in text if unicodedata.category(c) != "Cc").strip()
+        return without_control_characters(super().to_python(value) or "").strip()
+
+
+class OptionalChoice(forms.ChoiceField):
+    """A choice whose unknown value (an old link, a hand-edited URL) counts as not chosen."""
+
+    def clean(self, value: Any) -> str:
+        value = self.to_python(value)
+        return value if self.valid_value(value) else ""
+
+
+# Days outside these years are typing mistakes, and some are not even a moment in every zone.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2999, 12, 31)
+
+
+class Day(forms.DateField):
+    """A day picked with the browser's date picker (sent as 2026-11-27, as typed without one)."""
+
+    input_formats = ["%Y-%m-%d"]
+
+    widget = DatePicker
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> date | None:
+        invalid = ValidationError(self.error_messages["invalid_date"], code="invalid_date")
+        try:
+            day = super().to_python(value)
+        except ValidationError as error:
+            raise invalid from error
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise invalid
+        return day
 
 
 class OnboardingSearchForm(forms.Form):
-    """The dashboard's search: a name, ZIP code or home id, and a status; bad values are ignored."""
+    """The dashboard's search and filters: words, a status, an installer (support only), plan
+    to confirm and a range of creation dates. An unknown status or installer counts as not
+    chosen; a date that is not one, or a range that ends before it starts, is an error."""
+
+    error_messages = {
+        "invalid_date": _("Enter a real date, for example 2026-11-27"),
+        "date_order": _("The created to date must be the same as or after the created from date"),
+    }
 
     q = SearchText(
-        label=_("Search by home name, ZIP code or home id"),
+        label=_("Search"),
+        help_text=_("Home name, ZIP code, home id, onboarding reference or installer"),
         required=False,
         widget=forms.SearchInput,
     )
-    status = forms.ChoiceField(
+    status = OptionalChoice(
         label=_("Status"),
         required=False,
         choices=[("", _("Any status")), *Onboarding.Status.choices],
     )
+    installer = OptionalChoice(label=_("Installer"), required=False)
+    plan_to_confirm = forms.BooleanField(label=_("Only plans to confirm"), required=False)
+    created_from = Day(
+        label=_("Created from"), error_messages={"invalid_date": error_messages["invalid_date"]}
+    )
+    created_to = Day(
+        label=_("Created to"), error_messages={"invalid_date": error_messages["invalid_date"]}
+    )
 
-    def search(self) -> tuple[str, str]:
-        """The query and status to search with; a refused value counts as not given."""
+    def __init__(
+        self, data: Mapping[str, Any] | None = None, *, people: Sequence[User] | None = None
+    ) -> None:
+        """`people`: whom the installer filter offers (support's); None leaves it out."""
+        if data is not None:
+            data = {name: without_control_characters(str(data.get(name, ""))) for name in data}
+        super().__init__(data)
+        if people is None:
+            del self.fields["installer"]
+        else:
+            installer = self.fields["installer"]
+            assert isinstance(installer, OptionalChoice)  # noqa: S101 - declared above
+            installer.choices = [("", _("Anyone")), *((str(p.pk), _name(p)) for p in people)]
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        start, end = cleaned.get("created_from"), cleaned.get("created_to")
+        if start and end and end < start:
+            self.add_error(
+                "created_to",
+                ValidationError(self.error_messages["date_order"], code="date_order"),
+            )
+        return cleaned
+
+    def filters(self) -> selectors.Filters:
+        """What to narrow the list to; a field with an error narrows nothing."""
         self.is_valid()
-        return self.cleaned_data.get("q", ""), self.cleaned_data.get("status", "")
+        cleaned = self.cleaned_data
+        installer = cleaned.get("installer", "")
+        return selectors.Filters(
+            query=cleaned.get("q", ""),
+            status=cleaned.get("status", ""),
+            owner_id=int(installer) if installer else None,
+            plan_to_confirm=bool(cleaned.get("plan_to_confirm")),
+            created_from=cleaned.get("created_from"),
+            created_to=cleaned.get("created_to"),
+        )
+
+    def link_query(self) -> dict[str, str]:
+        """The filters in force as a link carries them (pages, the CSV): cleaned, and only
+        those that narrow something."""
+        self.is_valid()
+        query = {}
+        for name, value in self.cleaned_data.items():
+            if isinstance(value, date):
+                query[name] = value.isoformat()
+            elif value is True:
+                query[name] = "on"
+            elif value:
+                query[name] = str(value)
+        return query
+
+
+def _name(person: User) -> str:
+    """How the installer filter names someone: "Ina Ramírez (ina)", or the username alone."""
+    full = person.get_full_name()
+    return f"{full} ({person.get_username()})" if full else person.get_username()
 
 
 # Upstream ids look like "ws_home_123456789"; accept the characters ids are made of, no spaces.

@@ -7,6 +7,7 @@ app_name = "wizard"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("onboardings/new", dashboard.new_onboarding, name="new"),
+    path("onboardings.csv", dashboard.export, name="export"),
     path("onboardings/<uuid:public_id>/", dashboard.resume, name="resume"),
     path("onboardings/<uuid:public_id>/discard/", dashboard.discard, name="discard"),
     path("onboardings/<uuid:public_id>/check/", steps.check_answers, name="check"),

@@ -66,3 +66,12 @@ class Radios(forms.RadioSelect):
             option["hint_id"] = f"{option['attrs']['id']}_hint"
             option["attrs"] = {**option["attrs"], "aria-describedby": option["hint_id"]}
         return option
+
+
+class DatePicker(forms.DateInput):
+    """The browser's own date picker; it sends the day as 2026-11-27, the format shown back."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")

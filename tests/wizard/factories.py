@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 
-from onboarding.wizard.models import AcType, Answer, Event, Onboarding
+from onboarding.wizard.models import AcType, Answer, Event, Onboarding, search_key
 from tests.wizard.upstream import HOME_ID, SHARED_ID
 
 # Each step's answers, by the step's slug, in the wizard's order.
@@ -62,6 +62,15 @@ def answers(*, through: str = "solar", **fields: object) -> dict[str, object]:
 def onboarding(owner: User, *, through: str = "solar", **fields: object) -> Onboarding:
     """An onboarding of `owner`'s answered through the step `through` (see the module)."""
     return Onboarding.objects.create(owner=owner, **answers(through=through, **fields))
+
+
+def many(owner: User, count: int, *, through: str = "solar", **fields: object) -> None:
+    """`count` onboardings of `owner`'s in one statement, for tests of long lists; their
+    search_text filled as save() fills it."""
+    rows = [Onboarding(owner=owner, **answers(through=through, **fields)) for _ in range(count)]
+    for row in rows:
+        row.search_text = search_key(row.home_name, row.zipcode, row.home_id)
+    Onboarding.objects.bulk_create(rows, batch_size=500)
 
 
 def events(onboarding: Onboarding) -> list[tuple[str, str]]:

@@ -1,12 +1,25 @@
-"""Read-only queries: `onboardings` (who may see what, search, duplicates) and `upstream`
-(cached reads from WattShift and looking for a home in its list)."""
+"""Read-only queries: `onboardings` (who may see what, duplicates), `search` (words and
+filters), `pages` (keyset pages with a bounded count) and `upstream` (cached reads from
+WattShift and looking for a home in its list)."""
 
 from onboarding.wizard.selectors.onboardings import (
-    MIN_PUBLIC_ID_FRAGMENT,
     get_onboarding_for,
     is_discardable,
     likely_duplicates,
     onboardings_visible_to,
+)
+from onboarding.wizard.selectors.pages import (
+    COUNT_LIMIT,
+    PAGE_SIZE,
+    Cursor,
+    Page,
+    bounded_count,
+    keyset_page,
+)
+from onboarding.wizard.selectors.search import (
+    MIN_PUBLIC_ID_FRAGMENT,
+    Filters,
+    people_with_onboardings,
     search_onboardings,
 )
 from onboarding.wizard.selectors.upstream import (
@@ -24,11 +37,17 @@ from onboarding.wizard.selectors.upstream import (
 )
 
 __all__ = [
+    "COUNT_LIMIT",
     "MIN_PUBLIC_ID_FRAGMENT",
+    "PAGE_SIZE",
+    "Cursor",
     "Difference",
+    "Filters",
     "HomeIdCheck",
     "HomeSearch",
+    "Page",
     "RememberedFailure",
+    "bounded_count",
     "cached_utilities_for_zip",
     "check_home_id",
     "find_homes",
@@ -36,8 +55,10 @@ __all__ = [
     "get_onboarding_for",
     "home_differences",
     "is_discardable",
+    "keyset_page",
     "likely_duplicates",
     "onboardings_visible_to",
+    "people_with_onboardings",
     "price_signal",
     "search_onboardings",
     "utilities_for_zip",

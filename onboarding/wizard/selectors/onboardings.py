@@ -1,12 +1,10 @@
-"""Which onboardings a person may see, searching them, and likely duplicates."""
+"""Which onboardings a person may see, and likely duplicates."""
 
-import re
 from uuid import UUID
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import (
     BooleanField,
-    CharField,
     Count,
     ExpressionWrapper,
     OuterRef,
@@ -15,7 +13,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Cast, Coalesce, Replace, Trim
+from django.db.models.functions import Coalesce, Trim
 from django.http import Http404
 
 from onboarding.accounts.roles import is_support
@@ -63,39 +61,6 @@ def _duplicate_count() -> Coalesce:
         .values("count")
     )
     return Coalesce(Subquery(others), 0)
-
-
-# Shorter hex fragments would match the random public ids of too many onboardings.
-MIN_PUBLIC_ID_FRAGMENT = 6
-_HEX_FRAGMENT = re.compile(r"[0-9a-f]+")
-
-
-def search_onboardings(
-    onboardings: QuerySet[Onboarding], *, query: str = "", status: str = ""
-) -> QuerySet[Onboarding]:
-    """Narrow a list by home name, ZIP code, home id or onboarding id (any part), and by status.
-
-    Names match whatever the case (on SQLite, for ASCII letters only). Ids match any part, so
-    "ws_home_2bf1" or a piece of the onboarding's address ("2bf116590a1a") finds it.
-    """
-    query = query.strip()
-    if query:
-        matches = (
-            Q(home_name__icontains=query)
-            | Q(zipcode__startswith=query)
-            | Q(home_id__icontains=query)
-        )
-        fragment = query.lower().replace("-", "")
-        if len(fragment) >= MIN_PUBLIC_ID_FRAGMENT and _HEX_FRAGMENT.fullmatch(fragment):
-            # As text without hyphens on every database: PostgreSQL's uuid text has them.
-            onboardings = onboardings.annotate(
-                public_hex=Replace(Cast("public_id", CharField()), Value("-"), Value(""))
-            )
-            matches |= Q(public_hex__contains=fragment)
-        onboardings = onboardings.filter(matches)
-    if status in Onboarding.Status.values:
-        onboardings = onboardings.filter(status=status)
-    return onboardings
 
 
 def is_discardable(onboarding: Onboarding) -> bool:

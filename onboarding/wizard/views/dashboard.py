@@ -1,30 +1,61 @@
-"""The list of onboardings, and starting, resuming and discarding one."""
+"""The list of onboardings (searched, filtered, paged, exported), and starting, resuming and
+discarding one."""
 
+from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from onboarding.accounts.roles import is_support
 from onboarding.http import AuthenticatedRequest
+from onboarding.wizard import export as export_csv
 from onboarding.wizard import forms, selectors, steps
 from onboarding.wizard.links import resume_url, step_url
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.services import drafts
 
-DASHBOARD_PAGE_SIZE = 20
+# The needs-attention block shows the newest few, and counts the rest only this far.
+ATTENTION_SHOWN = 20
+ATTENTION_COUNT_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Listing:
+    """The onboardings a request asks for: its search form, and what it finds, in order."""
+
+    form: forms.OnboardingSearchForm
+    filters: selectors.Filters
+    visible: QuerySet[Onboarding]
+    found: QuerySet[Onboarding]
+
+
+def listing(request: AuthenticatedRequest) -> Listing:
+    """The dashboard's search and filters applied to what this person may see. Support's
+    installer filter offers everyone who owns an onboarding; an installer's words are matched
+    with their own name only, since they see only their own."""
+    people = list(selectors.people_with_onboardings()) if is_support(request.user) else None
+    form = forms.OnboardingSearchForm(request.GET, people=people)
+    filters = form.filters()
+    visible = selectors.onboardings_visible_to(request.user)
+    found = selectors.search_onboardings(
+        visible, filters=filters, people=people if people is not None else [request.user]
+    )
+    return Listing(form=form, filters=filters, visible=visible, found=found)
 
 
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    visible = selectors.onboardings_visible_to(request.user)
-    query, status = forms.OnboardingSearchForm(request.GET).search()
-    found = selectors.search_onboardings(visible, query=query, status=status)
-    page = Paginator(found, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("page"))
+    listed = listing(request)
+    page = selectors.keyset_page(
+        listed.found, cursor=request.GET.get("cursor", ""), number=request.GET.get("page", "")
+    )
     rows = [
         {
             "onboarding": onboarding,
@@ -32,25 +63,61 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "resume_url": resume_url(onboarding),
             "discardable": selectors.is_discardable(onboarding),
         }
-        for onboarding in page
+        for onboarding in page.rows
     ]
+    attention = listed.visible.filter(status=Onboarding.Status.NEEDS_ATTENTION)
+    needs_attention = list(attention[:ATTENTION_SHOWN])
+    if len(needs_attention) < ATTENTION_SHOWN:
+        attention_total: int | None = len(needs_attention)
+    else:
+        attention_total = selectors.bounded_count(attention, ATTENTION_COUNT_LIMIT)
+    link_query = listed.form.link_query()
     return render(
         request,
         "wizard/dashboard.html",
         {
             "rows": rows,
             "page": page,
-            # Shown with what was searched for, once cleaned.
-            "search_form": forms.OnboardingSearchForm(initial={"q": query, "status": status}),
-            "query": query,
-            "status": status,
-            "needs_attention": visible.filter(status=Onboarding.Status.NEEDS_ATTENTION).order_by(
-                "-submitted_at", "-updated_at"
-            ),
+            "previous_url": _with(link_query, cursor=page.previous) if page.previous else "",
+            "next_url": _with(link_query, cursor=page.next) if page.next else "",
+            "export_url": reverse("wizard:export") + _with(link_query),
+            # Shown with what was searched for, without control characters; its errors, if
+            # any, are the page's (the title and the error summary read `form`).
+            "search_form": listed.form,
+            "form": listed.form,
+            "query": listed.filters.query,
+            "status": listed.filters.status,
+            "needs_attention": needs_attention,
+            "attention_total": attention_total,
+            "attention_count_limit": ATTENTION_COUNT_LIMIT,
+            "attention_url": reverse("wizard:dashboard")
+            + _with({"status": Onboarding.Status.NEEDS_ATTENTION}),
             "is_support": is_support(request.user),
-            "searching": bool(query or status),
+            "searching": bool(listed.filters) or bool(listed.form.errors),
         },
     )
+
+
+@require_GET
+def export(request: AuthenticatedRequest) -> HttpResponseBase:
+    """The dashboard's list, every page of it, as CSV, streamed as it is read."""
+    listed = listing(request)
+    if listed.form.errors:
+        # Only a hand-edited link has a bad date: the dashboard says what is wrong with it.
+        return redirect(f"{reverse('wizard:dashboard')}?{request.GET.urlencode()}")
+    response = StreamingHttpResponse(
+        export_csv.lines(listed.found), content_type="text/csv; charset=utf-8"
+    )
+    filename = f"onboardings-{timezone.localdate().isoformat()}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _with(query: dict[str, str], **more: object) -> str:
+    """A link's query string ("?q=oak&cursor=n2..."), or "" when there is nothing to carry."""
+    values = query | {name: str(value) for name, value in more.items() if value is not None}
+    return f"?{urlencode(values)}" if values else ""
 
 
 @require_POST

@@ -1,12 +1,24 @@
-"""The dashboard: start, drafts with progress, homes with ids, support's search and filter."""
+"""The dashboard: start, drafts with progress, homes with ids, support's search and filters,
+keyset pages with a bounded count, the needs-attention block and the CSV export."""
 
+import csv
+import io
+import re
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
+import pytest
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
+from onboarding.wizard import export
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.selectors import COUNT_LIMIT
 from tests.wizard import factories
 from tests.wizard.pages import step_url
 
@@ -306,3 +318,408 @@ def test_search_ignores_the_case_of_names(support_client: Client, installer: Use
         assert [row["onboarding"].home_name for row in response.context["rows"]] == [
             "Maple House"
         ], query
+
+
+# The support console: search, filters, keyset pages, the needs-attention block, the CSV.
+
+
+def _names(response: HttpResponse) -> list[str]:
+    return [row["onboarding"].home_name for row in response.context["rows"]]
+
+
+def _follow(client: Client, url: str) -> HttpResponse:
+    return client.get(DASHBOARD + url)
+
+
+def _console(installer: User, other_installer: User) -> None:
+    """60 onboardings of two installers in every status, 25 needing attention."""
+    statuses = ["draft", "complete", "home_created", "submitting"]
+    for number in range(35):
+        factories.onboarding(
+            installer if number % 2 else other_installer,
+            home_name=f"Oak House {number}",
+            status=statuses[number % 4],
+            home_id=f"ws_home_{number:04d}" if statuses[number % 4] != "draft" else "",
+            plan_to_confirm=number % 5 == 0,
+        )
+    for number in range(25):
+        factories.onboarding(
+            other_installer if number % 2 else installer,
+            home_name=f"Elm House {number}",
+            status="needs_attention",
+        )
+
+
+def _paths(installer: User, other_installer: User) -> list[dict[str, str]]:
+    today = timezone.localdate().isoformat()
+    return [
+        {},
+        {"q": "oak"},
+        {"q": "ina elm 1"},
+        {"q": "oscar"},
+        {"status": "needs_attention"},
+        {"installer": str(other_installer.pk)},
+        {"plan_to_confirm": "on"},
+        {"created_from": today, "created_to": today},
+        {"created_from": "2026-02-30"},
+        {"page": "2"},
+        {"page": "99"},
+        {
+            "q": "house",
+            "status": "complete",
+            "installer": str(installer.pk),
+            "plan_to_confirm": "on",
+            "created_from": "2020-01-01",
+            "created_to": today,
+        },
+    ]
+
+
+def test_the_support_dashboard_costs_at_most_eight_statements_with_any_filter(
+    support_client: Client,
+    installer: User,
+    other_installer: User,
+    django_assert_max_num_queries: Any,
+):
+    _console(installer, other_installer)
+    first = support_client.get(DASHBOARD)
+    assert len(first.context["needs_attention"]) == 20  # the block's count is asked too
+    for query in [*_paths(installer, other_installer), "next"]:
+        with django_assert_max_num_queries(8) as captured:
+            if query == "next":
+                response = _follow(support_client, first.context["next_url"])
+            else:
+                response = support_client.get(DASHBOARD, query)
+        assert response.status_code == 200, query
+        statements = [item["sql"] for item in captured.captured_queries]
+        # Nothing counts or skips the whole table: counts are bounded, offsets small.
+        for sql in statements:
+            if "COUNT(" in sql:
+                assert re.search(r"LIMIT (101|1001)\b", sql), sql
+            for offset in re.findall(r"OFFSET (\d+)", sql):
+                assert int(offset) <= COUNT_LIMIT, sql
+
+
+def test_needs_attention_shows_the_newest_twenty_and_counts_only_so_far(
+    support_client: Client, installer: User
+):
+    for number in range(25):
+        factories.onboarding(installer, home_name=f"Stuck {number:02d}", status="needs_attention")
+    response = support_client.get(DASHBOARD)
+    shown = [onboarding.home_name for onboarding in response.context["needs_attention"]]
+    assert shown == [f"Stuck {number:02d}" for number in range(24, 4, -1)]  # newest first
+    panel = response.content.decode().split('id="attention-title"')[1].split("</section>")[0]
+    assert "The newest 20 of 25." in panel
+    assert 'href="/?status=needs_attention"' in panel
+    listed = support_client.get(DASHBOARD, {"status": "needs_attention"})
+    assert len(listed.context["rows"]) == 20 and listed.context["page"].total == 25
+
+    factories.many(installer, 80, through="none", status="needs_attention")
+    panel = support_client.get(DASHBOARD).content.decode().split('id="attention-title"')[1]
+    assert "The newest 20 of more than 100." in panel.split("</section>")[0]
+
+
+def test_needs_attention_says_all_when_it_shows_all(installer_client: Client, installer: User):
+    for number in range(7):
+        factories.onboarding(installer, home_name=f"Stuck {number}", status="needs_attention")
+    page = installer_client.get(DASHBOARD).content.decode()
+    assert "All 7." in page.split('id="attention-title"')[1].split("</section>")[0]
+
+
+def test_next_and_previous_links_carry_cursors_over_every_row_once(
+    support_client: Client, installer: User
+):
+    for number in range(45):
+        factories.onboarding(installer, through="none", home_name=f"Home {number:02d}")
+    expected = [f"Home {number:02d}" for number in range(44, -1, -1)]
+
+    pages = [support_client.get(DASHBOARD)]
+    while pages[-1].context["next_url"]:
+        assert "cursor=" in pages[-1].context["next_url"]
+        assert "page=" not in pages[-1].context["next_url"]
+        pages.append(_follow(support_client, pages[-1].context["next_url"]))
+
+    assert [name for page in pages for name in _names(page)] == expected
+    labels = [re.search(r"Page \d+ of \d+", page.content.decode()).group(0) for page in pages]
+    assert labels == ["Page 1 of 3", "Page 2 of 3", "Page 3 of 3"]
+    back = _follow(support_client, pages[2].context["previous_url"])
+    assert _names(back) == expected[20:40]
+    assert _names(_follow(support_client, back.context["previous_url"])) == expected[:20]
+    assert 'rel="next"' in pages[1].content.decode() and 'rel="prev"' in pages[1].content.decode()
+
+
+def test_past_the_counted_rows_the_pages_say_more_than(support_client: Client, installer: User):
+    factories.many(installer, COUNT_LIMIT + 5, through="none")
+    response = support_client.get(DASHBOARD)
+    assert "Page 1 of more than 50" in response.content.decode()
+    for _ in range(2):
+        response = _follow(support_client, response.context["next_url"])
+    assert "Page 3 of more than 50" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "n2.1764653261123456." + "9" * 30,  # an id past any integer column
+        "p2.1764653261123456." + "9" * 30,
+        "n" + "9" * 30 + ".1.1",
+        "p3.-99999999999999.5",
+        "n2.253402300799999999.5",  # the last microsecond of year 9999
+        "n2.\x00.5",
+    ],
+)
+def test_a_hand_edited_cursor_still_shows_a_page(
+    support_client: Client, installer: User, cursor: str
+):
+    factories.many(installer, 25, through="none")
+    response = support_client.get(DASHBOARD, {"cursor": cursor})
+    assert response.status_code == 200
+    assert response.context["rows"]
+
+
+def test_search_matches_every_word_ignoring_case_accents_and_punctuation(
+    support_client: Client, installer: User, other_installer: User
+):
+    factories.onboarding(installer, home_name="Ramírez, 12 Oak St")
+    factories.onboarding(installer, home_name="Garcia residence, 12 Oak")
+    factories.onboarding(other_installer, home_name="Garcia residence, 14 Oak")
+    other_installer.last_name = "Núñez"
+    other_installer.save()
+
+    def found(query: str) -> list[str]:
+        return sorted(_names(support_client.get(DASHBOARD, {"q": query})))
+
+    assert found("ramirez 12 oak") == ["Ramírez, 12 Oak St"]
+    assert found("Garcia residence 12 Oak") == ["Garcia residence, 12 Oak"]
+    assert found("garcia NUNEZ") == ["Garcia residence, 14 Oak"]  # the installer's last name
+    assert found("ina oak") == ["Garcia residence, 12 Oak", "Ramírez, 12 Oak St"]
+    assert found("garcia elm") == []
+
+
+def test_an_installer_search_never_reaches_anyone_else(
+    installer_client: Client, installer: User, other_installer: User
+):
+    factories.onboarding(installer, home_name="Mine")
+    factories.onboarding(other_installer, home_name="Theirs")
+    assert _names(installer_client.get(DASHBOARD, {"q": "oscar"})) == []
+    assert _names(installer_client.get(DASHBOARD, {"q": "ina"})) == ["Mine"]
+    # No installer filter for installers, and a hand-made one changes nothing.
+    page = installer_client.get(DASHBOARD, {"installer": str(other_installer.pk)})
+    assert _names(page) == ["Mine"]
+    assert 'name="installer"' not in page.content.decode()
+
+
+def test_every_filter_narrows_the_list_and_they_combine(
+    support_client: Client, installer: User, other_installer: User, settings
+):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    confirm = factories.onboarding(installer, home_name="Confirm Me", plan_to_confirm=True)
+    done = factories.onboarding(
+        other_installer, home_name="Done", status="complete", home_id="ws_home_1"
+    )
+    old = factories.onboarding(other_installer, home_name="Old Draft")
+    created = {
+        confirm: datetime(2026, 11, 28, 7, 30, tzinfo=UTC),  # 27 Nov, 11:30 PM in California
+        done: datetime(2026, 11, 28, 8, 10, tzinfo=UTC),  # 28 Nov, 12:10 AM
+        old: datetime(2025, 3, 1, 18, tzinfo=UTC),
+    }
+    for onboarding, moment in created.items():
+        Onboarding.objects.filter(pk=onboarding.pk).update(created_at=moment)
+
+    def found(**query: str) -> list[str]:
+        return sorted(_names(support_client.get(DASHBOARD, query)))
+
+    assert found(status="complete") == ["Done"]
+    assert found(installer=str(other_installer.pk)) == ["Done", "Old Draft"]
+    assert found(installer="not-a-person") == ["Confirm Me", "Done", "Old Draft"]
+    assert found(plan_to_confirm="on") == ["Confirm Me"]
+    assert found(created_from="2026-11-27", created_to="2026-11-27") == ["Confirm Me"]
+    assert found(created_from="2026-11-28") == ["Done"]
+    assert found(created_to="2026-01-01") == ["Old Draft"]
+    assert found(installer=str(other_installer.pk), created_from="2026-01-01") == ["Done"]
+    assert found(q="draft", installer=str(installer.pk)) == []
+
+    page = support_client.get(DASHBOARD).content.decode()
+    assert page.count(">Plan to confirm</strong>") == 1
+    installers = page.split('name="installer"')[1].split("</select>")[0]
+    assert f'value="{installer.pk}">Ina (ina)<' in installers
+    assert f'value="{other_installer.pk}">Oscar (oscar)<' in installers
+    assert 'name="plan_to_confirm"' in page and 'type="date" name="created_from"' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "code", "message"),
+    [
+        (
+            {"created_from": "2026-02-30"},
+            "created_from",
+            "invalid_date",
+            "Enter a real date, for example 2026-11-27",
+        ),
+        (
+            {"created_to": "yesterday"},
+            "created_to",
+            "invalid_date",
+            "Enter a real date, for example 2026-11-27",
+        ),
+        (
+            {"created_from": "0001-01-01"},
+            "created_from",
+            "invalid_date",
+            "Enter a real date, for example 2026-11-27",
+        ),
+        (
+            {"created_from": "2026-11-28", "created_to": "2026-11-27"},
+            "created_to",
+            "date_order",
+            "The created to date must be the same as or after the created from date",
+        ),
+    ],
+)
+def test_a_bad_date_or_an_impossible_range_is_an_error_next_to_the_field(
+    support_client: Client,
+    installer: User,
+    query: dict[str, str],
+    field: str,
+    code: str,
+    message: str,
+):
+    factories.onboarding(installer, home_name="Still Listed", status="complete")
+    response = support_client.get(DASHBOARD, {**query, "status": "complete"})
+    assert response.status_code == 200
+    form = response.context["search_form"]
+    assert [error.code for error in form.errors.as_data()[field]] == [code]
+    page = response.content.decode()
+    assert page.startswith("<!doctype html>") and "<title>Error: Onboardings" in page
+    group = page.split(f'id="id_{field}_error"')[0].rsplit('<div class="form-group', 1)[1]
+    assert group.startswith(" form-group--error")
+    assert message in page.split(f'id="id_{field}_error"')[1].split("</p>")[0]
+    assert f'<a href="#id_{field}">{message}</a>' in page  # the error summary
+    # The other filters still apply, and links never carry the bad date.
+    assert _names(response) == ["Still Listed"]
+    assert field not in response.context["export_url"]
+
+
+def _csv(response: HttpResponse) -> list[list[str]]:
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:])))
+
+
+HEADER = [
+    "Home id",
+    "Home name",
+    "ZIP code",
+    "Utility",
+    "Rate plan",
+    "Status",
+    "Installer",
+    "Created",
+    "Solar",
+    "Plan to confirm",
+]
+
+
+def test_support_downloads_the_filtered_list_as_csv(
+    support_client: Client, installer: User, other_installer: User, settings
+):
+    settings.TIME_ZONE = "America/Los_Angeles"
+    done = factories.onboarding(
+        installer, home_name="Maple House", status="complete", home_id="ws_home_1"
+    )
+    factories.onboarding(
+        other_installer,
+        home_name="Oak House",
+        status="complete",
+        home_id="ws_home_2",
+        has_solar=False,
+        solar_size_kw=None,
+        solar_net_metered=None,
+        plan_to_confirm=True,
+    )
+    factories.onboarding(installer, home_name="Draft House")
+    Onboarding.objects.filter(pk=done.pk).update(
+        created_at=datetime(2026, 11, 27, 17, 14, tzinfo=UTC)
+    )
+
+    page = support_client.get(DASHBOARD, {"status": "complete", "q": "house"})
+    export_url = page.context["export_url"]
+    assert export_url == "/onboardings.csv?q=house&status=complete"
+    assert f'href="{export_url.replace("&", "&amp;")}"' in page.content.decode()
+    assert "Download this list (CSV)" in page.content.decode()
+
+    response = support_client.get(export_url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    today = timezone.localdate().isoformat()
+    assert response["Content-Disposition"] == f'attachment; filename="onboardings-{today}.csv"'
+    assert response["Cache-Control"] == "private, no-store"
+    lines = _csv(response)
+    assert lines[0] == HEADER
+    by_name = {line[1]: line for line in lines[1:]}
+    assert sorted(by_name) == ["Maple House", "Oak House"]
+    assert by_name["Maple House"] == [
+        "ws_home_1",
+        "Maple House",
+        "95313",
+        "Pacific Gas & Electric",
+        "E-6",
+        "Onboarded",
+        "ina",
+        "2026-11-27T09:14:00-08:00",
+        "7.6 kW, net metered",
+        "No",
+    ]
+    assert by_name["Oak House"][6:] == ["oscar", by_name["Oak House"][7], "No", "Yes"]
+
+
+def test_the_csv_neutralises_cells_a_spreadsheet_would_run(support_client: Client, installer: User):
+    names = ['=HYPERLINK("http://evil")', "@SUM(1)", "-2+3", "+1", "\tTabbed", "\rReturned"]
+    for name in names:
+        factories.onboarding(installer, home_name=name)
+    factories.onboarding(installer, home_name="Plain – Ramírez")
+    lines = _csv(support_client.get(reverse("wizard:export")))
+    cells = sorted(line[1] for line in lines[1:])
+    assert cells == sorted([f"'{name}" for name in names] + ["Plain – Ramírez"])
+    for line in lines:
+        for cell in line:
+            assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), line
+
+
+def test_installers_export_their_own_onboardings_only(
+    installer_client: Client, installer: User, other_installer: User
+):
+    factories.onboarding(installer, home_name="Mine")
+    factories.onboarding(other_installer, home_name="Theirs")
+    lines = _csv(installer_client.get(reverse("wizard:export")))
+    assert [line[1] for line in lines[1:]] == ["Mine"]
+    lines = _csv(installer_client.get(reverse("wizard:export"), {"q": "oscar"}))
+    assert lines == [HEADER]
+
+
+def test_the_export_reads_the_rows_in_chunks(
+    support_client: Client, installer: User, monkeypatch: pytest.MonkeyPatch
+):
+    factories.many(installer, 30, through="none")
+    chunk_sizes: list[int | None] = []
+    iterator = QuerySet.iterator
+
+    def recording(self: QuerySet, chunk_size: int | None = None) -> Iterator[object]:
+        chunk_sizes.append(chunk_size)
+        return iterator(self, chunk_size=chunk_size)
+
+    monkeypatch.setattr(QuerySet, "iterator", recording)
+    lines = _csv(support_client.get(reverse("wizard:export")))
+    assert len(lines) == 31 and chunk_sizes == [export.CHUNK_SIZE]
+
+
+def test_an_export_with_a_bad_date_goes_back_to_the_dashboard(support_client: Client):
+    response = support_client.get(reverse("wizard:export"), {"created_from": "2026-02-30"})
+    assert response.status_code == 302
+    assert response["Location"] == "/?created_from=2026-02-30"
+
+
+def test_the_export_needs_login(client: Client, db):
+    response = client.get(reverse("wizard:export"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

@@ -1,0 +1,161 @@
+"""Pages of a list in its order (newest change first: updated_at, then id), at any size.
+
+A page is found by where the previous one ended (keyset pagination): the next page is the rows
+after the last row's (updated_at, id), a walk down the list's index from there, however deep
+the page. Rows are counted only up to COUNT_LIMIT ("Page 3 of more than 50"), so no request
+counts or skips the whole table. `?page=N` still works for the first pages.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from math import ceil
+
+from django.db.models import Q, QuerySet
+
+from onboarding.wizard.models import Onboarding
+
+PAGE_SIZE = 20
+# Rows counted at most: beyond this the page count is "more than COUNT_LIMIT / PAGE_SIZE".
+COUNT_LIMIT = 1_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """A place in the list: just after (`forward`) or just before a row, and the number of the
+    page it leads to. Written into links as text ("n3.1764653261123456.42")."""
+
+    forward: bool
+    number: int
+    updated_at: datetime
+    pk: int
+
+    def __str__(self) -> str:
+        micros = (self.updated_at - _EPOCH) // _MICROSECOND
+        return f"{'n' if self.forward else 'p'}{self.number}.{micros}.{self.pk}"
+
+    @classmethod
+    def parse(cls, text: str) -> "Cursor | None":
+        """The cursor a link carried; None for anything else (an old link, a hand-edited URL)."""
+        try:
+            number, micros, pk = text[1:].split(".")
+            return cls(
+                forward={"n": True, "p": False}[text[0]],
+                number=max(int(number), 1),
+                updated_at=_EPOCH + int(micros) * _MICROSECOND,
+                pk=int(pk),
+            )
+        except (KeyError, IndexError, ValueError, OverflowError):
+            return None
+
+    @classmethod
+    def after(cls, row: Onboarding, number: int) -> "Cursor":
+        return cls(forward=True, number=number, updated_at=row.updated_at, pk=row.pk)
+
+    @classmethod
+    def before(cls, row: Onboarding, number: int) -> "Cursor":
+        return cls(forward=False, number=number, updated_at=row.updated_at, pk=row.pk)
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[Onboarding]
+    number: int
+    # How many rows the list has; None when it has more than COUNT_LIMIT.
+    total: int | None
+    previous: Cursor | None
+    next: Cursor | None
+
+    @property
+    def page_count(self) -> int | None:
+        return None if self.total is None else max(ceil(self.total / PAGE_SIZE), 1)
+
+    @property
+    def counted_pages(self) -> int:
+        """The pages COUNT_LIMIT rows make: "Page 60 of more than 50"."""
+        return COUNT_LIMIT // PAGE_SIZE
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.previous is not None or self.next is not None
+
+
+def keyset_page(ordered: QuerySet[Onboarding], *, cursor: str = "", number: str = "") -> Page:
+    """The page of `ordered` (ordered by -updated_at, -id) that `cursor` leads to, or else page
+    `number` (at most the pages COUNT_LIMIT rows make), or else the first page."""
+    position = Cursor.parse(cursor) if cursor else None
+    if position is not None and position.forward:
+        rows = list(ordered.filter(_after(position))[: PAGE_SIZE + 1])
+        if rows:
+            more_after = len(rows) > PAGE_SIZE
+            return _page(ordered, rows[:PAGE_SIZE], max(position.number, 2), True, more_after)
+    elif position is not None:
+        rows = list(ordered.filter(_before(position)).reverse()[: PAGE_SIZE + 1])
+        if len(rows) > PAGE_SIZE:
+            return _page(ordered, rows[:PAGE_SIZE][::-1], max(position.number, 2), True, True)
+        # Back at the start of the list (a page's worth of rows or fewer before the cursor).
+    else:
+        try:
+            wanted = int(number)
+        except ValueError:
+            wanted = 1
+        return _numbered_page(ordered, min(max(wanted, 1), COUNT_LIMIT // PAGE_SIZE))
+    return _numbered_page(ordered, 1)
+
+
+def bounded_count(rows: QuerySet[Onboarding], limit: int) -> int | None:
+    """How many rows there are, counting at most `limit + 1` of them; None beyond `limit`."""
+    counted = rows.order_by()[: limit + 1].count()
+    return counted if counted <= limit else None
+
+
+def _numbered_page(ordered: QuerySet[Onboarding], number: int, *, total: int | None = None) -> Page:
+    """Page `number` by its offset, which is bounded: only the first pages are asked by number."""
+    start = (number - 1) * PAGE_SIZE
+    rows = list(ordered[start : start + PAGE_SIZE + 1])
+    if not rows and number > 1 and total is None:
+        # Past the end (an old link): the last page, whose count is then known.
+        counted = bounded_count(ordered, COUNT_LIMIT)
+        if counted is not None:
+            return _numbered_page(ordered, max(ceil(counted / PAGE_SIZE), 1), total=counted)
+    more_after = len(rows) > PAGE_SIZE
+    return _page(ordered, rows[:PAGE_SIZE], number, number > 1, more_after, total=total)
+
+
+def _page(
+    ordered: QuerySet[Onboarding],
+    rows: list[Onboarding],
+    number: int,
+    more_before: bool,
+    more_after: bool,
+    *,
+    total: int | None = None,
+) -> Page:
+    if number == 1 and not more_after:
+        total = len(rows)
+    elif total is None:
+        total = bounded_count(ordered, COUNT_LIMIT)
+    if total is not None:
+        # A number carried by a link while rows came and went: never past the last page.
+        number = min(number, max(ceil(total / PAGE_SIZE), 1))
+    return Page(
+        rows=rows,
+        number=number,
+        total=total,
+        previous=Cursor.before(rows[0], number - 1) if more_before and rows else None,
+        next=Cursor.after(rows[-1], number + 1) if more_after else None,
+    )
+
+
+def _after(position: Cursor) -> Q:
+    # The first condition alone is a range on the index; the second only settles ties.
+    return Q(updated_at__lte=position.updated_at) & (
+        Q(updated_at__lt=position.updated_at) | Q(pk__lt=position.pk)
+    )
+
+
+def _before(position: Cursor) -> Q:
+    return Q(updated_at__gte=position.updated_at) & (
+        Q(updated_at__gt=position.updated_at) | Q(pk__gt=position.pk)
+    )

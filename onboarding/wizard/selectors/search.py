@@ -1,0 +1,122 @@
+"""Finding onboardings: every word typed must match somewhere, and the dashboard's filters.
+
+A word matches the home (its name, ZIP code or home id, through `search_text`), the onboarding's
+reference (a hex fragment of its public id) or its installer (username, first or last name).
+Each filter is a condition in the database; together they keep the list's order.
+"""
+
+import operator
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import reduce
+
+from django.contrib.auth.models import User
+from django.db.models import CharField, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models.functions import Cast, Replace
+from django.db.models.lookups import Contains
+from django.utils import timezone
+
+from onboarding.wizard.models import Onboarding, search_key
+
+# Shorter hex fragments would match the random public ids of too many onboardings.
+MIN_PUBLIC_ID_FRAGMENT = 6
+# Each word is one more condition: a pasted paragraph must not become a thousand of them.
+MAX_WORDS = 10
+_HEX_FRAGMENT = re.compile(r"[0-9a-f]+")
+# The public id as hex without hyphens, as PostgreSQL's trigram index on it (migration 0007)
+# spells it; SQLite stores the hex already.
+PUBLIC_HEX = Replace(Cast("public_id", CharField()), Value("-"), Value(""))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard narrows its list to; the defaults narrow nothing."""
+
+    query: str = ""
+    status: str = ""
+    owner_id: int | None = None
+    plan_to_confirm: bool = False
+    created_from: date | None = None
+    created_to: date | None = None
+
+    def __bool__(self) -> bool:
+        return self != Filters()
+
+
+def people_with_onboardings() -> QuerySet[User]:
+    """Everyone who owns an onboarding, by username: support's installer filter, and whose names
+    a search compares its words with."""
+    owns = Onboarding.objects.filter(owner=OuterRef("pk"))
+    return (
+        User.objects.filter(Exists(owns))
+        .only("pk", "username", "first_name", "last_name")
+        .order_by("username")
+    )
+
+
+def search_onboardings(
+    onboardings: QuerySet[Onboarding], *, filters: Filters, people: Iterable[User] = ()
+) -> QuerySet[Onboarding]:
+    """Narrow a list to the onboardings every word of `filters.query` matches and every other
+    filter allows.
+
+    A word matches, ignoring case, accents and punctuation, when it is part of the home's name,
+    ZIP code or home id, or of the username, first or last name of its installer among `people`
+    (names are compared as search_key writes them, which a database cannot do for accents, so
+    the matching people are found here and the query asks for their ids), or when it is 6 or
+    more hex digits of the onboarding's reference (hyphens ignored).
+    """
+    named = [(person.pk, _person_key(person)) for person in people]
+    for word in _words(filters.query):
+        onboardings = onboardings.filter(_matches(word, named))
+    if filters.status in Onboarding.Status.values:
+        onboardings = onboardings.filter(status=filters.status)
+    if filters.owner_id is not None:
+        onboardings = onboardings.filter(owner_id=filters.owner_id)
+    if filters.plan_to_confirm:
+        onboardings = onboardings.filter(plan_to_confirm=True)
+    if filters.created_from is not None:
+        onboardings = onboardings.filter(created_at__gte=_start_of(filters.created_from))
+    if filters.created_to is not None:
+        onboardings = onboardings.filter(
+            created_at__lt=_start_of(filters.created_to + timedelta(days=1))
+        )
+    return onboardings
+
+
+def _person_key(person: User) -> str:
+    return search_key(person.get_username(), person.first_name, person.last_name)
+
+
+def _words(query: str) -> list[str]:
+    """The words typed, as typed (a pasted reference keeps its hyphens), each once; punctuation
+    alone is not a word."""
+    words = [word for word in query.split() if search_key(word) or _public_fragment(word)]
+    return list(dict.fromkeys(words))[:MAX_WORDS]
+
+
+def _public_fragment(word: str) -> str:
+    """The word as part of a public id (hex, hyphens ignored), or "" if it cannot be one."""
+    fragment = word.lower().replace("-", "")
+    if len(fragment) >= MIN_PUBLIC_ID_FRAGMENT and _HEX_FRAGMENT.fullmatch(fragment):
+        return fragment
+    return ""
+
+
+def _matches(word: str, named: list[tuple[int, str]]) -> Q:
+    matches: list[Q] = []
+    if key := search_key(word):
+        # search_text is already lower case: a plain contains is what the trigram index serves.
+        matches.append(Q(search_text__contains=key))
+        if owners := [pk for pk, name in named if key in name]:
+            matches.append(Q(owner_id__in=owners))
+    if fragment := _public_fragment(word):
+        matches.append(Q(Contains(PUBLIC_HEX, fragment)))
+    return reduce(operator.or_, matches)
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight at the start of `day` in the site's time zone."""
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
