@@ -25,6 +25,7 @@ from onboarding.wizard.services import drafts
 # The needs-attention block shows the newest few, and counts the rest only this far.
 ATTENTION_SHOWN = 20
 ATTENTION_COUNT_LIMIT = 100
+NEWS_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,12 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "attention_url": reverse("wizard:dashboard")
             + _with({"status": Onboarding.Status.NEEDS_ATTENTION}),
             "is_support": is_support(request.user),
+            # What support or the background check settled on this installer's onboardings.
+            "news": []
+            if is_support(request.user)
+            else list(
+                Onboarding.objects.filter(owner=request.user).exclude(owner_notice="")[:NEWS_SHOWN]
+            ),
             "searching": bool(listed.filters) or bool(listed.form.errors),
         },
     )

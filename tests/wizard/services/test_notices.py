@@ -63,3 +63,19 @@ def test_support_checking_again_with_no_home_listed_says_so_once(
     assert page.count("WattShift has no such home, so it was not created.") == 1
     needs_attention.refresh_from_db()
     assert needs_attention.status == Onboarding.Status.DRAFT
+
+
+def test_the_installer_s_dashboard_lists_what_was_settled_until_they_open_it(
+    installer_client: Client, installer: User, other_installer: User
+) -> None:
+    mine = factories.onboarding(
+        installer, status="complete", home_id="ws_home_1", owner_notice="Support recorded its id."
+    )
+    factories.onboarding(other_installer, owner_notice="Not for Ina.")
+
+    page = installer_client.get("/").content.decode()
+    assert "What happened to your onboardings" in page
+    assert "Support recorded its id." in page and "Not for Ina." not in page
+
+    installer_client.get(f"/onboardings/{mine.public_id}/home/")
+    assert "What happened to your onboardings" not in installer_client.get("/").content.decode()
