@@ -90,9 +90,9 @@ TEMPLATES = [
 # Tasks framework, stored in the database; `manage.py worker` runs it (make run starts one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-# Forms render through the project's templates (templates/django/forms/): GOV.UK-shaped
+# Forms render through the project's Jinja2 templates (templates/jinja2/django/forms/): GOV.UK-shaped
 # questions, with the inline error markup written once.
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "onboarding.forms_renderer.FormRenderer"
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
 if not DATABASE_URL:

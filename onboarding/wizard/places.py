@@ -3,6 +3,7 @@
 Never a reason to refuse a ZIP code: the list is incomplete, and WattShift decides.
 """
 
+import functools
 from datetime import tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -10,11 +11,14 @@ import zipcodes
 from django.utils import timezone
 
 
-def _matches(zipcode: str) -> list[dict[str, str]]:
+# The offline list never changes while the app runs, and reading it is slow (milliseconds):
+# each ZIP code is looked up once per process.
+@functools.lru_cache(maxsize=8192)
+def _matches(zipcode: str) -> tuple[dict[str, str], ...]:
     try:
-        return list(zipcodes.matching(zipcode))
+        return tuple(zipcodes.matching(zipcode))
     except (TypeError, ValueError):
-        return []
+        return ()
 
 
 def place_for_zip(zipcode: str) -> str:

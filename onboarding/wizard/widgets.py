@@ -59,6 +59,12 @@ class Radios(forms.RadioSelect):
         attrs: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        # HTML attributes as the template writes them: `checked="checked"`, and none when False.
+        option["attrs"] = {
+            key: key if value is True else value
+            for key, value in option["attrs"].items()
+            if value is not False and value is not None
+        }
         option["divider"] = bool(self.divider_before) and str(value) == self.divider_before
         hint = self.hints.get(str(value), "")
         if hint:

@@ -21,6 +21,7 @@ from onboarding.wizard import forms, selectors, steps
 from onboarding.wizard.links import resume_url, step_url
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.services import drafts
+from onboarding.wizard.views.steps import navigate, render_step
 
 # The needs-attention block shows the newest few, and counts the rest only this far.
 ATTENTION_SHOWN = 20
@@ -130,7 +131,12 @@ def _with(query: dict[str, str], **more: object) -> str:
 @require_POST
 def new_onboarding(request: AuthenticatedRequest) -> HttpResponse:
     onboarding = drafts.start_onboarding(owner=request.user)
-    return redirect(step_url(onboarding, steps.STEPS[0]))
+    first = steps.STEPS[0]
+    if request.htmx:
+        # One request: the first step itself.
+        page = render_step(request, onboarding, first, returning=False, whole_page=True)
+        return navigate(page, step_url(onboarding, first))
+    return redirect(step_url(onboarding, first))
 
 
 def resume(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:

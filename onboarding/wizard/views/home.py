@@ -16,6 +16,7 @@ from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import steps
 from onboarding.wizard.chart_text import describe_chart
 from onboarding.wizard.charts import home_timezone, price_chart
+from onboarding.wizard.links import check_url, home_url
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.selectors import get_onboarding_for
 from onboarding.wizard.services import (
@@ -27,6 +28,7 @@ from onboarding.wizard.services import (
     recovery,
     submission,
 )
+from onboarding.wizard.views.steps import navigate, render_check_answers
 
 Status = Onboarding.Status
 SolarStatus = Onboarding.SolarStatus
@@ -49,7 +51,7 @@ def submit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
             _("Nothing was sent: WattShift asked to wait, so try again after %(time)s.")
             % {"time": until},
         )
-        return redirect("wizard:check", public_id=onboarding.public_id)
+        return _show_check_answers(request, onboarding)
     except payload.PlanUnavailable as error:
         messages.error(
             request,
@@ -59,15 +61,24 @@ def submit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
             )
             % {"reason": error.message},
         )
-        return redirect("wizard:check", public_id=onboarding.public_id)
+        return _show_check_answers(request, onboarding)
 
     if onboarding.status == Status.DRAFT:
         # Check answers shows last_error above the button, with every answer still there.
-        return redirect("wizard:check", public_id=onboarding.public_id)
+        return _show_check_answers(request, onboarding)
     # A solar failure is not repeated here: the home page shows it once, beside its retry.
     if before not in {Status.DRAFT, Status.HOME_CREATED}:
         messages.info(request, _("This onboarding was already sent. Nothing was sent again."))
+    if request.htmx:
+        # One request: the home page itself, its prices fetched right after the create.
+        return navigate(render_home(request, onboarding), home_url(onboarding))
     return redirect("wizard:home", public_id=onboarding.public_id)
+
+
+def _show_check_answers(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
+    if request.htmx:
+        return navigate(render_check_answers(request, onboarding), check_url(onboarding))
+    return redirect("wizard:check", public_id=onboarding.public_id)
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,6 +103,11 @@ def home(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
         return response
     if onboarding.status == Status.DRAFT:
         return redirect("wizard:resume", public_id=onboarding.public_id)
+    return render_home(request, onboarding)
+
+
+def render_home(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
+    """The created home's page: its id, what was sent, each call's result, its prices."""
     context = {
         "onboarding": onboarding,
         "notice": notices.read_by(onboarding, request.user),

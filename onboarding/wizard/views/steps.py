@@ -56,10 +56,14 @@ def _back_url(onboarding: Onboarding, step: Step, *, returning: bool) -> str:
 
 @require_http_methods(["GET", "POST"])
 def step_view(request: AuthenticatedRequest, public_id: UUID, step: str) -> HttpResponse:
-    onboarding = selectors.get_onboarding_for(request.user, public_id, with_duplicate_count=True)
     current = steps.get_step(step)
     if current is None:
         raise Http404("No such step.")
+    # A Continue may show check answers, which needs the likely duplicates: count them with
+    # the row then (a page view never needs them).
+    onboarding = selectors.get_onboarding_for(
+        request.user, public_id, with_duplicate_count=request.method == "POST"
+    )
     if not onboarding.is_draft:
         return _redirect(request, home_url(onboarding))
     if not current.is_ready(onboarding):
@@ -70,7 +74,7 @@ def step_view(request: AuthenticatedRequest, public_id: UUID, step: str) -> Http
     partial = request.GET.get("partial", "")
     if not request.htmx or partial not in current.partials:
         partial = ""
-    return _page(request, onboarding, current, returning=returning, partial=partial)
+    return render_step(request, onboarding, current, returning=returning, partial=partial)
 
 
 def _post(
@@ -84,14 +88,14 @@ def _post(
             # Nothing on this page could be read, so nothing new to save; the draft is intact.
             messages.info(request, _("Your earlier answers are saved."))
             return _redirect(request, reverse("wizard:dashboard"))
-        return _page(request, onboarding, step, returning=returning, upstream_error=error)
+        return render_step(request, onboarding, step, returning=returning, upstream_error=error)
     if "save_later" in request.POST:
         if not form.save_draft():
             return _not_saved(request, form, this_step)
         return _answers_saved(_saved_for_later(request, form), step)
     if not form.is_valid():
         # The form again, its errors in place (with htmx, only the form).
-        return _page(request, onboarding, step, returning=returning, form=form)
+        return render_step(request, onboarding, step, returning=returning, form=form)
     if not form.save():
         return _not_saved(request, form, this_step)
     if form.changed & {"home_name", "zipcode"}:
@@ -111,7 +115,7 @@ def _post(
     if following is None:
         page = render_check_answers(request, onboarding)
     else:
-        page = _page(request, onboarding, following, returning=returning, whole_page=True)
+        page = render_step(request, onboarding, following, returning=returning, whole_page=True)
     return _answers_saved(navigate(page, url), step)
 
 
@@ -124,7 +128,7 @@ def navigate(response: HttpResponse, url: str) -> HttpResponse:
     return response
 
 
-def _page(
+def render_step(
     request: AuthenticatedRequest,
     onboarding: Onboarding,
     step: Step,

@@ -1,6 +1,7 @@
 """The utility and rate plan step: lookup, preselection, tampering, upstream failures, cache,
 and the plan list htmx swaps in for the utility chosen."""
 
+import html
 from collections.abc import Callable
 
 import pytest
@@ -471,7 +472,7 @@ def test_a_homeowner_who_does_not_know_the_plan_can_say_so(
     assert f'<label for="id_plan_0">E-1</label>{hint}' in page
     assert 'aria-describedby="id_plan_0_hint"' in page
     assert '<p class="radios__divider">or</p>' in page
-    assert "I&#x27;m not sure" in page and "plan WattShift lists first" in page
+    assert "I'm not sure" in html.unescape(page) and "plan WattShift lists first" in page
 
     response = post_plan(installer_client, onboarding, "14328", NOT_SURE)
 
