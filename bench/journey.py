@@ -66,6 +66,11 @@ def form_to(action: Action, path_end: str) -> Form:
     return form
 
 
+def sent_by(form: Form) -> str | None:
+    """How the browser sends `form`: through htmx into its hx-target, or as a plain post."""
+    return form.target if form.htmx else None
+
+
 def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
     actions: list[Action] = []
 
@@ -75,7 +80,14 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
         return action
 
     i, zipcode = plan.index, plan.zipcode
-    page = act(START, "POST", start.action, data=start.values(), expect_path=rf"/{UUID}/zip/$")
+    page = act(
+        START,
+        "POST",
+        start.action,
+        data=start.values(),
+        htmx=sent_by(start),
+        expect_path=rf"/{UUID}/zip/$",
+    )
 
     form = form_to(page, "/zip")
     act(
@@ -90,7 +102,7 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
         "POST",
         form.action,
         data=form.values(zipcode=zipcode),
-        htmx=form.target,
+        htmx=sent_by(form),
         expect_path=r"/utility/$",
     )
 
@@ -120,7 +132,7 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
         "POST",
         form.action,
         data=form.values(**answers),
-        htmx=form.target,
+        htmx=sent_by(form),
         expect_path=r"/about-home/$",
     )
 
@@ -137,7 +149,7 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
         "POST",
         form.action,
         data=form.values(home_name="", **answers),
-        htmx=form.target,
+        htmx=sent_by(form),
         expect_path=r"/about-home/$",
         expect_text="Enter a name for the home",
     )
@@ -147,7 +159,7 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
         "POST",
         form.action,
         data=form.values(home_name=f"Bench home {i} in {zipcode}", **answers),
-        htmx=form.target,
+        htmx=sent_by(form),
         expect_path=r"/solar/$",
     )
 
@@ -161,7 +173,7 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
         "POST",
         form.action,
         data=form.values(),
-        htmx=form.target,
+        htmx=sent_by(form),
         expect_path=r"/solar/$",
     )
 
@@ -176,7 +188,7 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
         "POST",
         form.action,
         data=form.values(**solar),
-        htmx=form.target,
+        htmx=sent_by(form),
         expect_path=r"/check/$",
     )
 
@@ -186,6 +198,7 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
         "POST",
         form.action,
         data=form.values(),
+        htmx=sent_by(form),
         expect_path=r"/home/$",
         expect_text="ws_home_",
     )

@@ -563,7 +563,15 @@
   // The service worker keeps the static files and the offline page (sw.js says what it does).
   if ("serviceWorker" in navigator && config.serviceWorker) {
     window.addEventListener("load", function () {
-      navigator.serviceWorker.register(config.serviceWorker, { scope: "/" }).catch(function () {
+      navigator.serviceWorker.register(config.serviceWorker, { scope: "/" }).then(function () {
+        return navigator.serviceWorker.ready;
+      }).then(function (registration) {
+        // A worker that became active while this page was loading (the first visit, moving
+        // from the sign-in page) did not claim it: ask it to, so it answers this page too.
+        if (!navigator.serviceWorker.controller && registration.active) {
+          registration.active.postMessage({ type: "claim" });
+        }
+      }).catch(function () {
         // No service worker (not HTTPS, or refused): pages work as before, only not offline.
       });
     });

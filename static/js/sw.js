@@ -37,6 +37,13 @@ self.addEventListener("activate", function (event) {
   );
 });
 
+// A page that loaded while this worker was activating asks to be claimed (app.js).
+self.addEventListener("message", function (event) {
+  if (event.data && event.data.type === "claim") {
+    event.waitUntil(self.clients.claim());
+  }
+});
+
 self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
