@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from onboarding.log_lines import PLAIN_FORMAT
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -51,7 +53,9 @@ INSTALLED_APPS = [
     "onboarding.sandbox",
 ]
 
+# The request id first, so every other middleware's log lines carry it.
 MIDDLEWARE = [
+    "onboarding.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -237,22 +241,40 @@ WS_SANDBOX_SLOW_SECONDS = float(os.environ.get("WS_SANDBOX_SLOW_SECONDS", str(WS
 # Seconds the sandbox waits before answering every call, to play a distant upstream (make bench).
 WS_SANDBOX_LATENCY_SECONDS = float(os.environ.get("WS_SANDBOX_LATENCY_SECONDS", "0"))
 
+# Error pages show the request id (templates/403.html, 404.html, 500.html, 403_csrf.html).
+CSRF_FAILURE_VIEW = "onboarding.refusals.csrf_failure"
+
+# One line per request on onboarding.requests (with its id on every line of that request);
+# LOG_FORMAT=json writes one JSON object per line. Secrets are redacted on every handler.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower() or "plain"
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'plain' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "onboarding.logging.RedactSecrets"}},
+    "filters": {
+        "request_id": {"()": "onboarding.request_id.RequestIdFilter"},
+        "redact_secrets": {"()": "onboarding.logging.RedactSecrets"},
+        "server_errors_only": {"()": "onboarding.log_lines.ServerErrorsOnly"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": PLAIN_FORMAT},
+        "json": {"()": "onboarding.log_lines.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_secrets"],
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact_secrets"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.server": {"level": "WARNING"},
+        # Django's own handlers (a second console in development) go: every line leaves by the
+        # console above, with its filters.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.request": {"filters": ["server_errors_only"]},
+        "django.security.csrf": {"filters": ["server_errors_only"]},
+        "django.server": {"level": "WARNING", "filters": ["server_errors_only"]},
     },
 }
