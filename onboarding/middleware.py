@@ -1,9 +1,11 @@
-"""The project's own middleware: a request id and one log line per request."""
+"""The project's own middleware: a request id and one log line per request, pages behind the
+login kept out of every cache, and the browser features the app does not use switched off."""
 
 import logging
 import time
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.functional import empty
 
@@ -66,3 +68,36 @@ def _user_id(request: HttpRequest) -> str:
     if user is None or getattr(user, "_wrapped", None) is empty:
         return "-"
     return str(user.pk) if user.is_authenticated else "-"
+
+
+class PrivatePagesMiddleware:
+    """Pages behind the login hold customers' answers: no browser, proxy or back button keeps a
+    copy. Views open to everyone (login, /healthz, the offline page, sw.js) keep their own."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        match = request.resolver_match
+        # No match is a 404 page, which still names who is signed in.
+        if match is None or getattr(match.func, "login_required", True):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header from settings.PERMISSIONS_POLICY (feature: allowed origins,
+    none meaning denied to every origin, this one included)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})"
+            for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.header)
+        return response

@@ -1,5 +1,7 @@
-"""onboarding/middleware.py: the request id and its one log line."""
+"""onboarding/middleware.py: the request id and its one log line, pages behind the login kept out
+of caches, gzip with Django's BREACH mitigation, and the Permissions-Policy header."""
 
+import gzip
 import logging
 import re
 from typing import Any
@@ -107,3 +109,75 @@ def test_every_log_line_of_a_request_carries_its_id(
     assert upstream, written
     assert all(f"[{rid}]" in line for line in [*upstream, written[-1]])
     assert "onboarding.requests" in written[-1]
+
+
+# Cache-Control --------------------------------------------------------------------------------
+
+
+def test_pages_behind_the_login_are_private_and_not_stored(
+    installer_client: Client, draft: Onboarding
+) -> None:
+    for url in (reverse("wizard:dashboard"), step_url(draft, "zip"), "/no-such-page/"):
+        assert installer_client.get(url)["Cache-Control"] == "private, no-store", url
+
+
+@pytest.mark.django_db
+def test_a_redirect_to_the_login_is_not_stored_either(client: Client) -> None:
+    assert client.get(reverse("wizard:dashboard"))["Cache-Control"] == "private, no-store"
+
+
+@pytest.mark.django_db
+def test_open_pages_keep_their_own_cache_rules(client: Client) -> None:
+    # /healthz and the login page are never cached (never_cache); sw.js is checked every time;
+    # the offline page names nobody and is kept by the service worker.
+    assert "no-store" in client.get("/healthz")["Cache-Control"]
+    assert "max-age=0" in client.get("/healthz")["Cache-Control"]
+    assert "no-store" in client.get(reverse("login"))["Cache-Control"]
+    assert client.get("/sw.js")["Cache-Control"] == "no-cache"
+    assert not client.get("/offline/").has_header("Cache-Control")
+
+
+@pytest.mark.django_db
+def test_static_files_are_left_to_whitenoise(client: Client) -> None:
+    response = client.get("/static/css/app.css")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
+    response.close()
+
+
+# gzip -----------------------------------------------------------------------------------------
+
+
+def test_html_is_gzipped_with_random_padding_against_breach(installer_client: Client) -> None:
+    sizes = set()
+    for _ in range(8):
+        response = installer_client.get(
+            reverse("wizard:dashboard"), headers={"Accept-Encoding": "gzip, br"}
+        )
+        assert response["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in response["Vary"]
+        assert b"WattShift onboarding" in gzip.decompress(response.content)
+        # Django's mitigation (Heal The Breach): a random-length file name in the gzip header.
+        assert response.content[3] & gzip.FNAME
+        sizes.add(len(response.content))
+    assert len(sizes) > 1
+
+
+def test_nothing_is_gzipped_for_a_client_that_did_not_ask(installer_client: Client) -> None:
+    assert not installer_client.get(reverse("wizard:dashboard")).has_header("Content-Encoding")
+
+
+# Permissions-Policy ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_permissions_policy_denies_what_the_app_does_not_use(client: Client) -> None:
+    policy = client.get(reverse("login"))["Permissions-Policy"]
+    features = dict(item.split("=", 1) for item in policy.split(", "))
+    for denied in ("camera", "microphone", "geolocation", "payment", "usb", "clipboard-read"):
+        assert features[denied] == "()", denied
+    assert features["clipboard-write"] == "(self)"
+
+
+def test_permissions_policy_is_on_pages_behind_the_login_too(installer_client: Client) -> None:
+    assert "camera=()" in installer_client.get(reverse("wizard:dashboard"))["Permissions-Policy"]
