@@ -1,9 +1,13 @@
 """The pages that say no, each with a way forward and the request id support can look up: the
-500 handler (plain: no database, no context processors) and the failed CSRF check."""
+500 handler (plain: no database, no context processors), the failed CSRF check, and the
+lockout after too many failed sign-ins (django-axes)."""
+
+from datetime import timedelta
 
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onboarding import request_id
@@ -26,3 +30,21 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     escaped = reason.encode("unicode_escape").decode("ascii")[:120]
     request.refusal = f"csrf: {escaped}"  # type: ignore[attr-defined]
     return render(request, "403_csrf.html", status=403)
+
+
+def lockout(
+    request: HttpRequest,
+    original_response: HttpResponse | None,
+    credentials: dict[str, object] | None,
+) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: the sign-in page's lockout message, with when to try again."""
+    from axes.helpers import get_cool_off  # axes reads settings when imported
+
+    request.refusal = "locked-out"  # type: ignore[attr-defined]
+    cool_off = get_cool_off(request) or timedelta(0)
+    context = {
+        # The failure just made restarts the cool-off, so it ends this long from now at most.
+        "retry_at": timezone.localtime(timezone.now() + cool_off),
+        "cool_off_minutes": max(1, round(cool_off.total_seconds() / 60)),
+    }
+    return render(request, "axes/lockout.html", context, status=429)

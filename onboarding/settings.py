@@ -5,6 +5,7 @@ the README's configuration table lists them all.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "onboarding.accounts",
     "onboarding.wizard",
     "onboarding.sandbox",
@@ -55,7 +57,7 @@ INSTALLED_APPS = [
 
 # The request id first, so every other middleware's log lines carry it. GZip comes after
 # WhiteNoise (static files are compressed ahead of time) and before anything that reads or
-# writes a body.
+# writes a body. Axes last, as its documentation asks: it turns a lockout into its page.
 MIDDLEWARE = [
     "onboarding.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -72,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "onboarding.urls"
@@ -142,13 +145,32 @@ CACHES = {
     },
 }
 
-AUTHENTICATION_BACKENDS = ["onboarding.accounts.roles.RoleAwareBackend"]
+# Axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "onboarding.accounts.roles.RoleAwareBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed sign-ins (django-axes): after AXES_FAILURE_LIMIT failures within AXES_COOLOFF_MINUTES,
+# sign-in is refused for that username, and for that address whatever the username, until the
+# cool-off has passed or support unlocks it (admin: Axes > Access attempts, or
+# `manage.py axes_reset_username NAME`). Every failure is kept in the admin's Access failures.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "onboarding.refusals.lockout"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, unless TRUSTED_PROXIES says how many proxies in front of
+# the app append to X-Forwarded-For (1 by default behind a TLS-terminating proxy).
+AXES_CLIENT_IP_CALLABLE = "onboarding.accounts.addresses.client_address"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "wizard:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -184,6 +206,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+TRUSTED_PROXIES = int(
+    os.environ.get("TRUSTED_PROXIES", "1" if env_bool("SECURE_PROXY_SSL_HEADER", False) else "0")
+)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Features the app never uses are denied to every page; the home page's Copy button writes to
 # the clipboard.
@@ -308,5 +333,7 @@ LOGGING = {
         "django.request": {"filters": ["server_errors_only"]},
         "django.security.csrf": {"filters": ["server_errors_only"]},
         "django.server": {"level": "WARNING", "filters": ["server_errors_only"]},
+        # A failed sign-in is the request's own line; axes keeps the details in its tables.
+        "axes": {"level": "ERROR"},
     },
 }
