@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint format check screenshots bench lock clean
+.PHONY: run serve test lint format check screenshots bench lock clean
 
 # The first Python >= 3.12 found: $PYTHON, then the usual names, then pyenv's versions folder.
 $(PY):
@@ -39,6 +39,16 @@ run: $(VENV)/.installed-run
 	PORT=$(PORT) $(PY) manage.py worker --no-reload -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# As production runs it (README, "Deploying"): the Procfile's gunicorn and worker under honcho.
+# The settings come from the environment; with none, a local copy against the sandbox.
+serve: $(VENV)/.installed-run
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py createcachetable
+	$(PY) manage.py collectstatic --no-input -v 0
+	@# honcho gives the worker its own PORT: WS_SANDBOX_URL keeps it calling the web server's sandbox.
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$(PORT) \
+	  WS_SANDBOX_URL="$${WS_SANDBOX_URL:-http://127.0.0.1:$(PORT)/sandbox}" $(VENV)/bin/honcho start
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest $(PYTEST_ARGS)

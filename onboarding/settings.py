@@ -209,7 +209,9 @@ if env_bool("SECURE_PROXY_SSL_HEADER", False):
 TRUSTED_PROXIES = int(
     os.environ.get("TRUSTED_PROXIES", "1" if env_bool("SECURE_PROXY_SSL_HEADER", False) else "0")
 )
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# The load balancer's health check, and the app calling its own sandbox over plain HTTP on the
+# loopback (a staging copy behind TLS would otherwise answer its own API calls with a 301).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^sandbox/"]
 # Features the app never uses are denied to every page; the home page's Copy button writes to
 # the clipboard.
 PERMISSIONS_POLICY: dict[str, list[str]] = {
@@ -250,9 +252,12 @@ SECURE_CSP = {
 # The WattShift upstream. Without WS_API_URL the app talks to its own sandbox over HTTP.
 PORT = os.environ.get("PORT", "8000")
 WS_USING_SANDBOX = not os.environ.get("WS_API_URL", "").strip()
-WS_API_URL = os.environ.get("WS_API_URL", "").strip().rstrip("/") or (
+# Where the app finds its own sandbox: this server's port, unless named. Under honcho every
+# Procfile line gets its own PORT (the worker's is the web's + 100): `make serve` names it.
+WS_SANDBOX_URL = os.environ.get("WS_SANDBOX_URL", "").strip().rstrip("/") or (
     f"http://127.0.0.1:{PORT}/sandbox"
 )
+WS_API_URL = os.environ.get("WS_API_URL", "").strip().rstrip("/") or WS_SANDBOX_URL
 # The sandbox is served only while it is the upstream, unless asked for explicitly.
 SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", WS_USING_SANDBOX)
 WS_SANDBOX_API_KEY = os.environ.get("WS_SANDBOX_API_KEY", "")
