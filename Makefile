@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint format check screenshots bench lock clean
+.PHONY: run serve test lint format check screenshots bench lock clean
 
 # The first Python >= 3.12 found: $PYTHON, then the usual names, then pyenv's versions folder.
 $(PY):
@@ -23,11 +23,11 @@ $(PY):
 	"$$python" -m venv $(VENV)
 
 $(VENV)/.installed-run: requirements.lock | $(PY)
-	$(PIP) install -r requirements.lock
+	$(PIP) install --require-hashes -r requirements.lock
 	@touch $@
 
 $(VENV)/.installed-dev: requirements.lock requirements-dev.lock | $(PY)
-	$(PIP) install -r requirements-dev.lock
+	$(PIP) install --require-hashes -r requirements-dev.lock
 	@touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
@@ -38,6 +38,15 @@ run: $(VENV)/.installed-run
 	PORT=$(PORT) $(PY) manage.py worker --no-reload -v 0 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	PORT=$(PORT) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# As production runs it (README, "Deploying"): the Procfile's gunicorn and worker under honcho.
+# The settings come from the environment; with none, a local copy against the sandbox.
+serve: $(VENV)/.installed-run
+	$(PY) manage.py migrate --no-input -v 0
+	$(PY) manage.py collectstatic --no-input -v 0
+	@# honcho gives the worker its own PORT: WS_SANDBOX_URL keeps it calling the web server's sandbox.
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PORT=$(PORT) \
+	  WS_SANDBOX_URL="$${WS_SANDBOX_URL:-http://127.0.0.1:$(PORT)/sandbox}" $(VENV)/bin/honcho start
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
@@ -63,12 +72,18 @@ bench: $(VENV)/.installed-run
 	@N="$(N)" LATENCY="$(LATENCY)" DATABASE_URL="$(DATABASE_URL)" REDIS_URL="$(REDIS_URL)" \
 	  $(PY) -m bench.run
 
-# Re-pin requirements*.lock from pyproject.toml's ranges, in throwaway virtualenvs.
+# Re-pin requirements*.lock from pyproject.toml's ranges, every file with its sha256 hashes, with
+# pip-tools in a throwaway virtualenv (kept pins stay unless a range no longer allows them). The
+# dev lock is the complete set, the runtime pins as they are plus the dev tools: --require-hashes
+# wants every package of an install hashed in the files it is given.
+LOCK_FLAGS := --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+  --no-emit-find-links --no-emit-trusted-host
 lock: | $(PY)
-	rm -rf build/lock && $(PY) -m venv build/lock/run && $(PY) -m venv build/lock/dev
-	build/lock/run/bin/pip install -q . && build/lock/run/bin/pip freeze --exclude wattshift-onboarding > requirements.lock
-	build/lock/dev/bin/pip install -q ".[dev]" && build/lock/dev/bin/pip freeze --exclude wattshift-onboarding \
-	  | grep -vxF -f requirements.lock | sed '1i -r requirements.lock' > requirements-dev.lock
+	rm -rf build/lock && $(PY) -m venv build/lock
+	build/lock/bin/pip install -q pip-tools
+	build/lock/bin/pip-compile $(LOCK_FLAGS) --output-file requirements.lock pyproject.toml
+	build/lock/bin/pip-compile $(LOCK_FLAGS) --extra dev --constraint requirements.lock \
+	  --output-file requirements-dev.lock pyproject.toml
 	rm -rf build
 
 clean:

@@ -130,6 +130,9 @@ class Processes:
             f"--bind=127.0.0.1:{port}",
             f"--workers={workers}",
             "--worker-class=sync",
+            # gunicorn.conf.py (production's) is read from the working directory: its threads
+            # would turn these sync workers into gthread ones.
+            "--threads=1",
             "--timeout=60",
             # gunicorn's control socket is one path per user: two servers would fight over it.
             "--no-control-socket",

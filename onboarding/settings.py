@@ -5,10 +5,13 @@ the README's configuration table lists them all.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+from onboarding.log_lines import PLAIN_FORMAT
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,14 +49,22 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "django_tasks_db",
+    "axes",
     "onboarding.accounts",
     "onboarding.wizard",
     "onboarding.sandbox",
 ]
 
+# The request id first, so every other middleware's log lines carry it. GZip comes after
+# WhiteNoise (static files are compressed ahead of time) and before anything that reads or
+# writes a body. Axes last, as its documentation asks: it turns a lockout into its page.
 MIDDLEWARE = [
+    "onboarding.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "onboarding.middleware.PermissionsPolicyMiddleware",
+    "onboarding.middleware.PrivatePagesMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -63,6 +74,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "onboarding.urls"
@@ -90,8 +102,8 @@ TEMPLATES = [
 # Tasks framework, stored in the database; `manage.py worker` runs it (make run starts one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
-# Forms render through the project's Jinja2 templates (templates/jinja2/django/forms/): GOV.UK-shaped
-# questions, with the inline error markup written once.
+# Forms render through the project's Jinja2 templates (templates/jinja2/django/forms/):
+# GOV.UK-shaped questions, with the inline error markup written once.
 FORM_RENDERER = "onboarding.forms_renderer.FormRenderer"
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
@@ -155,13 +167,32 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 
-AUTHENTICATION_BACKENDS = ["onboarding.accounts.roles.RoleAwareBackend"]
+# Axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "onboarding.accounts.roles.RoleAwareBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed sign-ins (django-axes): after AXES_FAILURE_LIMIT failures within AXES_COOLOFF_MINUTES,
+# sign-in is refused for that username, and for that address whatever the username, until the
+# cool-off has passed or support unlocks it (admin: Axes > Access attempts, or
+# `manage.py axes_reset_username NAME`). Every failure is kept in the admin's Access failures.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "onboarding.refusals.lockout"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_VERBOSE = False
+# The client's address: REMOTE_ADDR, unless TRUSTED_PROXIES says how many proxies in front of
+# the app append to X-Forwarded-For (1 by default behind a TLS-terminating proxy).
+AXES_CLIENT_IP_CALLABLE = "onboarding.accounts.addresses.client_address"
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "wizard:dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -197,7 +228,39 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not 
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
 if env_bool("SECURE_PROXY_SSL_HEADER", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+TRUSTED_PROXIES = int(
+    os.environ.get("TRUSTED_PROXIES", "1" if env_bool("SECURE_PROXY_SSL_HEADER", False) else "0")
+)
+# The load balancer's health check, and the app calling its own sandbox over plain HTTP on the
+# loopback (a staging copy behind TLS would otherwise answer its own API calls with a 301).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^sandbox/"]
+# Features the app never uses are denied to every page; the home page's Copy button writes to
+# the clipboard.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "bluetooth": [],
+    "camera": [],
+    "clipboard-read": [],
+    "clipboard-write": ["self"],
+    "display-capture": [],
+    "encrypted-media": [],
+    "fullscreen": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "hid": [],
+    "idle-detection": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": [],
+    "publickey-credentials-get": [],
+    "screen-wake-lock": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
 SECURE_CSP = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
@@ -211,9 +274,12 @@ SECURE_CSP = {
 # The WattShift upstream. Without WS_API_URL the app talks to its own sandbox over HTTP.
 PORT = os.environ.get("PORT", "8000")
 WS_USING_SANDBOX = not os.environ.get("WS_API_URL", "").strip()
-WS_API_URL = os.environ.get("WS_API_URL", "").strip().rstrip("/") or (
+# Where the app finds its own sandbox: this server's port, unless named. Under honcho every
+# Procfile line gets its own PORT (the worker's is the web's + 100): `make serve` names it.
+WS_SANDBOX_URL = os.environ.get("WS_SANDBOX_URL", "").strip().rstrip("/") or (
     f"http://127.0.0.1:{PORT}/sandbox"
 )
+WS_API_URL = os.environ.get("WS_API_URL", "").strip().rstrip("/") or WS_SANDBOX_URL
 # The sandbox is served only while it is the upstream, unless asked for explicitly.
 SANDBOX_ENABLED = env_bool("SANDBOX_ENABLED", WS_USING_SANDBOX)
 WS_SANDBOX_API_KEY = os.environ.get("WS_SANDBOX_API_KEY", "")
@@ -259,22 +325,42 @@ WS_SANDBOX_SLOW_SECONDS = float(os.environ.get("WS_SANDBOX_SLOW_SECONDS", str(WS
 # Seconds the sandbox waits before answering every call, to play a distant upstream (make bench).
 WS_SANDBOX_LATENCY_SECONDS = float(os.environ.get("WS_SANDBOX_LATENCY_SECONDS", "0"))
 
+# Error pages show the request id (templates/403.html, 404.html, 500.html, 403_csrf.html).
+CSRF_FAILURE_VIEW = "onboarding.refusals.csrf_failure"
+
+# One line per request on onboarding.requests (with its id on every line of that request);
+# LOG_FORMAT=json writes one JSON object per line. Secrets are redacted on every handler.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain").strip().lower() or "plain"
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'plain' or 'json'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"redact_secrets": {"()": "onboarding.logging.RedactSecrets"}},
+    "filters": {
+        "request_id": {"()": "onboarding.request_id.RequestIdFilter"},
+        "redact_secrets": {"()": "onboarding.logging.RedactSecrets"},
+        "server_errors_only": {"()": "onboarding.log_lines.ServerErrorsOnly"},
+    },
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": PLAIN_FORMAT},
+        "json": {"()": "onboarding.log_lines.JsonFormatter"},
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["redact_secrets"],
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact_secrets"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
-        "django.server": {"level": "WARNING"},
+        # Django's own handlers (a second console in development) go: every line leaves by the
+        # console above, with its filters.
+        "django": {"handlers": [], "level": "INFO"},
+        "django.request": {"filters": ["server_errors_only"]},
+        "django.security.csrf": {"filters": ["server_errors_only"]},
+        "django.server": {"level": "WARNING", "filters": ["server_errors_only"]},
+        # A failed sign-in is the request's own line; axes keeps the details in its tables.
+        "axes": {"level": "ERROR"},
     },
 }

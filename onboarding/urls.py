@@ -5,6 +5,8 @@ from django.urls import include, path
 
 from onboarding import views
 
+handler500 = "onboarding.refusals.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("sw.js", views.service_worker, name="service_worker"),
