@@ -199,7 +199,10 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Los_Angeles")
-USE_I18N = True
+# English only, so the translation machinery stays off, as Django's docs advise: every page
+# renders noticeably faster without it. The words stay marked for translation (translate,
+# gettext); offering another language means USE_I18N = True, LANGUAGES and its .po files.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"

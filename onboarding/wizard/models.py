@@ -159,6 +159,9 @@ class Onboarding(models.Model):
                 condition=models.Q(plan_to_confirm=True),
                 name="onboarding_plan_to_confirm_idx",
             ),
+            # Likely duplicates (same ZIP code, same name ignoring case): only that ZIP's rows
+            # are read, however many onboardings there are.
+            models.Index(fields=["zipcode", "home_name"], name="onboarding_same_home_idx"),
         ]
         permissions = [("support", "Support staff: see and resolve everyone's onboardings")]
         constraints = [

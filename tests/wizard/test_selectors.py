@@ -337,3 +337,24 @@ def test_a_cursor_reads_back_what_it_wrote() -> None:
     moment = datetime(2026, 11, 27, 17, 14, 3, 123456, tzinfo=UTC)
     cursor = selectors.Cursor(forward=False, number=7, updated_at=moment, pk=42)
     assert selectors.Cursor.parse(str(cursor)) == cursor
+
+
+# Likely duplicates: the same ZIP code and name, read through an index at any size.
+
+
+def test_likely_duplicates_read_only_their_zip_codes_rows_through_an_index(
+    installer: User, support_user: User
+) -> None:
+    home = factories.onboarding(installer, home_name="Maple House", zipcode="95630")
+    twin = factories.onboarding(support_user, home_name="maple house", zipcode="95630")
+    factories.onboarding(installer, home_name="Maple House", zipcode="02139")
+
+    found = selectors.likely_duplicates(home, seen_by=installer)
+
+    assert [(other.pk, other.visible) for other in found] == [(twin.pk, False)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Three rows never need an index: the planner is told to avoid reading them all.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = found.explain()
+    assert "onboarding_same_home_idx" in plan, plan

@@ -59,16 +59,19 @@ def step_view(request: AuthenticatedRequest, public_id: UUID, step: str) -> Http
     current = steps.get_step(step)
     if current is None:
         raise Http404("No such step.")
-    # A Continue may show check answers, which needs the likely duplicates: count them with
-    # the row then (a page view never needs them).
+    returning = RETURN_TO_CHECK in (request.GET.get("return"), request.POST.get("return"))
+    # A Continue on the last step, or back to check answers, shows check answers, which needs
+    # the likely duplicates: count them with the row then (nothing else needs them).
     onboarding = selectors.get_onboarding_for(
-        request.user, public_id, with_duplicate_count=request.method == "POST"
+        request.user,
+        public_id,
+        with_duplicate_count=request.method == "POST"
+        and (returning or not steps.next_step(current)),
     )
     if not onboarding.is_draft:
         return _redirect(request, home_url(onboarding))
     if not current.is_ready(onboarding):
         return _redirect(request, resume_url(onboarding))
-    returning = RETURN_TO_CHECK in (request.GET.get("return"), request.POST.get("return"))
     if request.method == "POST":
         return _post(request, onboarding, current, returning=returning)
     partial = request.GET.get("partial", "")
