@@ -121,7 +121,6 @@ class Processes:
 
     def gunicorn(self, name: str, env: dict[str, str], port: int, workers: int) -> str:
         """Start gunicorn in its own process group; return its base URL once /healthz answers."""
-        log = self.folder / f"{name}.log"
         command = [
             sys.executable,
             "-m",
@@ -140,18 +139,7 @@ class Processes:
             # Path, status and duration in microseconds: the upstream's own time per call.
             "--access-logformat=%(m)s %(U)s %(s)s %(D)s",
         ]
-        with self._lock, log.open("ab") as out:
-            self._check_not_stopping()
-            process = subprocess.Popen(  # noqa: S603
-                command,
-                cwd=ROOT,
-                env=env,
-                stdout=out,
-                stderr=out,
-                stdin=subprocess.DEVNULL,
-                start_new_session=True,
-            )
-            self.running.append((name, process))
+        process = self.spawn(name, command, env)
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -168,6 +156,28 @@ class Processes:
                 pass
             time.sleep(0.2)
         raise BenchError(f"{name} did not answer /healthz within 60 s (its log is below).")
+
+    def spawn(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
+        """Start a long-running process (a server, a worker) in its own process group, logged to
+        the run folder as `name`.log, stopped by stop_all."""
+        log = self.folder / f"{name}.log"
+        with self._lock, log.open("ab") as out:
+            self._check_not_stopping()
+            process = subprocess.Popen(  # noqa: S603
+                command,
+                cwd=ROOT,
+                env=env,
+                stdout=out,
+                stderr=out,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+            self.running.append((name, process))
+        return process
+
+    def worker(self, name: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
+        """A background worker (manage.py worker), as production runs it."""
+        return self.spawn(name, [sys.executable, "manage.py", "worker", f"--worker-id={name}"], env)
 
     def stop_all(self) -> None:
         """SIGTERM each server's process group (gunicorn and its workers), then SIGKILL."""

@@ -315,6 +315,11 @@ WS_RECONCILE_GRACE_SECONDS = (
     if os.environ.get("WS_RECONCILE_GRACE_SECONDS", "").strip()
     else None
 )
+# Background checks (manage.py worker): how long one check may hold its onboarding before
+# another worker may take it over (a worker that died mid-check), and how often each worker
+# says it is alive (/healthz) and puts such lost checks back in the queue.
+WS_CHECK_LEASE_SECONDS = float(os.environ.get("WS_CHECK_LEASE_SECONDS", "120"))
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "10"))
 # A person waits at most this long for a ZIP code's utilities (seconds, retries included),
 # however slow WattShift is; a create keeps its own, longer WS_API_TIMEOUT.
 WS_LOOKUP_TIMEOUT = float(os.environ.get("WS_LOOKUP_TIMEOUT", str(min(WS_API_TIMEOUT, 5.0))))

@@ -148,12 +148,15 @@ class HomeSearch:
         return next((home for home in self.homes if home.id == home_id), None)
 
 
-def listed_homes(*, fresh: bool = False) -> tuple[datetime, tuple[Home, ...]]:
+def listed_homes(
+    *, fresh: bool = False, not_before: datetime | None = None
+) -> tuple[datetime, tuple[Home, ...]]:
     """WattShift's list of homes and when it was asked for, cached briefly and shared by every
     worker: checks of several onboardings, and support's page, ask once; `fresh` when a person
-    asked to check now. Raises WattShiftError."""
+    asked to check now. A cached list asked for before `not_before` is not used: it cannot
+    prove what a check needs. Raises WattShiftError."""
     cached = None if fresh else cache.get(HOMES_CACHE_KEY)
-    if cached is not None:
+    if cached is not None and (not_before is None or cached[0] >= not_before):
         return cached
     # Taken before sending: the list shows at least everything created by this moment.
     requested_at = timezone.now()
@@ -162,9 +165,12 @@ def listed_homes(*, fresh: bool = False) -> tuple[datetime, tuple[Home, ...]]:
     return listed
 
 
-def find_homes(*, onboarding: Onboarding, fresh: bool = False) -> HomeSearch:
-    """Look for this onboarding's home in homes/list. Raises WattShiftError."""
-    requested_at, homes = listed_homes(fresh=fresh)
+def find_homes(
+    *, onboarding: Onboarding, fresh: bool = False, not_before: datetime | None = None
+) -> HomeSearch:
+    """Look for this onboarding's home in homes/list (one asked for at `not_before` or later).
+    Raises WattShiftError."""
+    requested_at, homes = listed_homes(fresh=fresh, not_before=not_before)
     candidates = _matching_homes(onboarding=onboarding, homes=homes)
     name = onboarding.home_name.strip().casefold()
     near = [

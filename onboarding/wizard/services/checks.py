@@ -15,6 +15,7 @@ sweep (run by every worker) enqueues it anew.
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -27,8 +28,6 @@ logger = logging.getLogger(__name__)
 
 Status = Onboarding.Status
 
-# How long one check may hold the row before another worker may take it over.
-LEASE = timedelta(minutes=2)
 # The waits between checks that proved nothing, then the last one again and again.
 BACKOFF = (
     timedelta(seconds=30),
@@ -38,6 +37,12 @@ BACKOFF = (
     timedelta(minutes=15),
     timedelta(hours=1),
 )
+
+
+def lease() -> timedelta:
+    """How long one check may hold the row before another worker may take it over
+    (WS_CHECK_LEASE_SECONDS): longer than a check can take, homes/list's retries included."""
+    return timedelta(seconds=settings.WS_CHECK_LEASE_SECONDS)
 
 
 def schedule_check(*, onboarding: Onboarding, at: datetime) -> None:
@@ -61,7 +66,7 @@ def run_check(*, onboarding_id: int) -> str:
     now = timezone.now()
     claimed = Onboarding.objects.filter(
         pk=onboarding_id, status=Status.NEEDS_ATTENTION, next_check_at__lte=now
-    ).update(next_check_at=now + LEASE, checks_made=F("checks_made") + 1)
+    ).update(next_check_at=now + lease(), checks_made=F("checks_made") + 1)
     if not claimed:
         return "not due"
     onboarding = Onboarding.objects.select_related("owner").get(pk=onboarding_id)
@@ -81,7 +86,7 @@ def sweep(*, now: datetime | None = None) -> int:
     its worker died mid-check); return how many. Safe from every worker at once."""
     now = now or timezone.now()
     overdue = Onboarding.objects.filter(
-        status=Status.NEEDS_ATTENTION, next_check_at__lte=now - LEASE
+        status=Status.NEEDS_ATTENTION, next_check_at__lte=now - lease()
     ).values_list("pk", "next_check_at")
     count = 0
     for pk, _due in overdue[:100]:

@@ -40,7 +40,12 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
         return onboarding
     timed = history.Stopwatch()
     try:
-        search = selectors.find_homes(onboarding=onboarding, fresh=by is not None)
+        # A list asked for before the grace period ended cannot prove the home was not made.
+        search = selectors.find_homes(
+            onboarding=onboarding,
+            fresh=by is not None,
+            not_before=create_sent_at(onboarding) + reconcile_grace(),
+        )
     except WattShiftError as error:
         if error.retry_after:
             # A rate limit: the next check waits for as long as WattShift asked.

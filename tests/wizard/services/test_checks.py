@@ -7,12 +7,14 @@ import pytest
 import requests
 import responses
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
 from onboarding.wizard.models import Onboarding, WorkerHeartbeat
+from onboarding.wizard.selectors.upstream import HOMES_CACHE_KEY
 from onboarding.wizard.services import checks, submission
 from tests.wizard import factories
 from tests.wizard.upstream import add_solar_ok, calls_to, listed_home, url
@@ -71,6 +73,48 @@ def test_a_check_that_finds_the_one_home_records_it_and_tells_the_installer(
     assert "WattShift created this home after all" in needs_attention.owner_notice
     assert calls_to(wattshift_api, "homes/create") == []
     assert ("reconcile", "adopted") in factories.events(needs_attention)
+
+
+def test_a_list_cached_before_the_grace_period_ended_is_not_used_by_a_check(
+    needs_attention: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    _due_now(needs_attention)
+    # Another check's list, asked for before this home was created: it cannot hold it.
+    stale = timezone.now() - timedelta(minutes=10)
+    cache.set(HOMES_CACHE_KEY, (stale, ()), 60)
+    wattshift_api.add(
+        responses.POST, url("homes/list"), json=[listed_home(needs_attention, "ws_home_late")]
+    )
+    add_solar_ok(wattshift_api, "ws_home_late")
+
+    assert checks.run_check(onboarding_id=needs_attention.pk) == "settled: complete"
+
+    assert len(calls_to(wattshift_api, "homes/list")) == 1
+    # The list asked for now is the one kept for the next check.
+    assert cache.get(HOMES_CACHE_KEY)[0] > stale
+
+
+def test_checks_due_together_share_one_list(
+    installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    first, second = (
+        factories.onboarding(installer, status=Status.NEEDS_ATTENTION, home_name=name)
+        for name in ("Maple House", "Oak House")
+    )
+    for onboarding in (first, second):
+        _due_now(onboarding)
+    wattshift_api.add(
+        responses.POST,
+        url("homes/list"),
+        json=[listed_home(first, "ws_home_maple"), listed_home(second, "ws_home_oak")],
+    )
+    for home_id in ("ws_home_maple", "ws_home_oak"):
+        add_solar_ok(wattshift_api, home_id)
+
+    for onboarding in (first, second):
+        assert checks.run_check(onboarding_id=onboarding.pk) == "settled: complete"
+
+    assert len(calls_to(wattshift_api, "homes/list")) == 1
 
 
 def test_a_check_that_finds_none_after_the_grace_period_lets_it_be_sent_again(
@@ -139,7 +183,7 @@ def test_a_lost_check_is_enqueued_again_by_the_sweep(
 ) -> None:
     # Its worker died mid-check: the lease it took has run out.
     Onboarding.objects.filter(pk=needs_attention.pk).update(
-        next_check_at=timezone.now() - checks.LEASE - timedelta(seconds=1)
+        next_check_at=timezone.now() - checks.lease() - timedelta(seconds=1)
     )
     with django_capture_on_commit_callbacks(execute=True):
         assert checks.sweep() == 1

@@ -9,6 +9,7 @@ import threading
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
@@ -17,8 +18,6 @@ from onboarding.wizard.models import WorkerHeartbeat
 from onboarding.wizard.services import checks
 
 logger = logging.getLogger(__name__)
-
-HEARTBEAT_SECONDS = 10.0
 
 
 def beat(worker_id: str) -> None:
@@ -39,7 +38,7 @@ class Command(db_worker.Command):
         beat(worker_id)  # alive from the start, and lost checks queued before the first task
 
         def heartbeat() -> None:
-            while not stopped.wait(HEARTBEAT_SECONDS):
+            while not stopped.wait(settings.WORKER_HEARTBEAT_SECONDS):
                 try:
                     beat(worker_id)
                 except Exception:  # a database hiccup must not stop the worker's heartbeat
