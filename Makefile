@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run serve test lint format check screenshots bench lock clean
+.PHONY: run serve test test-scale lint format check screenshots bench bench-scale lock clean
 
 # The first Python >= 3.12 found: $PYTHON, then the usual names, then pyenv's versions folder.
 $(PY):
@@ -50,6 +50,10 @@ serve: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Only the scale-out tests (tests/scale: two servers, two workers, PostgreSQL and Redis).
+test-scale: $(VENV)/.installed-dev
+	$(PY) -m pytest -m scale tests/scale $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-dev
 	$(PY) -m ruff check .

@@ -1,5 +1,6 @@
 """One onboarding, click by click, as a person with a JavaScript browser does it."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,7 +72,11 @@ def sent_by(form: Form) -> str | None:
     return form.target if form.htmx else None
 
 
+Act = Callable[..., Action]
+
+
 def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
+    """One onboarding as the bench walks it: every step, one validation error and one Back."""
     actions: list[Action] = []
 
     def act(label: str, method: str, path: str, **kwargs: Any) -> Action:
@@ -79,8 +84,44 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
         actions.append(action)
         return action
 
-    i, zipcode = plan.index, plan.zipcode
+    i = plan.index
+    page = start_onboarding(act, start)
+    page = answer_zip(act, browser, page, plan.zipcode, preview=True)
+    page = answer_utility(act, browser, page)
+    form = form_to(page, "/about-home")
+    answers = appliance_answers(form, i)
+    refused = act(
+        HOME_INVALID,
+        "POST",
+        form.action,
+        data=form.values(home_name="", **answers),
+        htmx=sent_by(form),
+        expect_path=r"/about-home/$",
+        expect_text="Enter a name for the home",
+    )
+    page = answer_home(act, refused, f"Bench home {i} in {plan.zipcode}", answers)
+
+    back = parse(page.text).back_link
+    if not back:
+        raise BenchError(f"{HOME}: the solar page has no Back link.")
+    page = act(BACK, "GET", back, expect_path=r"/about-home/$")
+    form = form_to(page, "/about-home")
     page = act(
+        HOME_AGAIN,
+        "POST",
+        form.action,
+        data=form.values(),
+        htmx=sent_by(form),
+        expect_path=r"/solar/$",
+    )
+    page = answer_solar(act, page, solar_kw=f"{4 + i % 5}.6" if plan.solar else None)
+    create_home(act, page)
+    return Journey(plan=plan, actions=actions)
+
+
+def start_onboarding(act: Act, start: Form) -> Action:
+    """The dashboard's Start onboarding: the ZIP page."""
+    return act(
         START,
         "POST",
         start.action,
@@ -89,15 +130,19 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
         expect_path=rf"/{UUID}/zip/$",
     )
 
+
+def answer_zip(act: Act, browser: Browser, page: Action, zipcode: str, *, preview: bool) -> Action:
+    """The ZIP code (with the preview htmx asks for while it is typed): the utility page."""
     form = form_to(page, "/zip")
-    act(
-        PREVIEW,
-        "GET",
-        f"{browser.path()}?partial=preview&zipcode={zipcode}",
-        htmx="zip-preview",
-        expect_text=zipcode,
-    )
-    page = act(
+    if preview:
+        act(
+            PREVIEW,
+            "GET",
+            f"{browser.path()}?partial=preview&zipcode={zipcode}",
+            htmx="zip-preview",
+            expect_text=zipcode,
+        )
+    return act(
         ZIP,
         "POST",
         form.action,
@@ -106,10 +151,13 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
         expect_path=r"/utility/$",
     )
 
+
+def answer_utility(act: Act, browser: Browser, page: Action) -> Action:
+    """The first utility and its first known plan: the home page."""
     form = form_to(page, "/utility")
     utilities = form.options("utility")
     if not utilities:
-        raise BenchError(f"{ZIP}: the utility page for {zipcode} lists no utility.")
+        raise BenchError(f"{ZIP}: the utility page lists no utility.")
     answers = {"utility": utilities[0]}
     plans = form.options("plan")
     if not plans:
@@ -127,7 +175,7 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
             {name: value for kind, name, value, _c in loose.fields if kind == "hidden" and name}
         )
     answers["plan"] = next((p for p in plans if p != NOT_SURE), NOT_SURE)
-    page = act(
+    return act(
         UTILITY,
         "POST",
         form.action,
@@ -136,7 +184,9 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
         expect_path=r"/about-home/$",
     )
 
-    form = form_to(page, "/about-home")
+
+def appliance_answers(form: Form, i: int) -> dict[str, str]:
+    """An answer to each appliance question, varied by `i`."""
     answers = {}
     for k, name in enumerate(APPLIANCES):
         options = form.options(name)
@@ -144,46 +194,31 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
             answers[name] = options[(i + k) % len(options)]
     if answers.get("has_ac") == "yes" and form.options("ac_type"):
         answers["ac_type"] = form.options("ac_type")[i % len(form.options("ac_type"))]
-    refused = act(
-        HOME_INVALID,
-        "POST",
-        form.action,
-        data=form.values(home_name="", **answers),
-        htmx=sent_by(form),
-        expect_path=r"/about-home/$",
-        expect_text="Enter a name for the home",
-    )
-    form = form_to(refused, "/about-home")
-    page = act(
+    return answers
+
+
+def answer_home(act: Act, page: Action, name: str, answers: dict[str, str]) -> Action:
+    """The home's name and appliances: the solar page."""
+    form = form_to(page, "/about-home")
+    return act(
         HOME,
         "POST",
         form.action,
-        data=form.values(home_name=f"Bench home {i} in {zipcode}", **answers),
+        data=form.values(home_name=name, **answers),
         htmx=sent_by(form),
         expect_path=r"/solar/$",
     )
 
-    back = parse(page.text).back_link
-    if not back:
-        raise BenchError(f"{HOME}: the solar page has no Back link.")
-    page = act(BACK, "GET", back, expect_path=r"/about-home/$")
-    form = form_to(page, "/about-home")
-    page = act(
-        HOME_AGAIN,
-        "POST",
-        form.action,
-        data=form.values(),
-        htmx=sent_by(form),
-        expect_path=r"/solar/$",
-    )
 
+def answer_solar(act: Act, page: Action, *, solar_kw: str | None) -> Action:
+    """Solar panels of `solar_kw` (net metered), or none: check answers."""
     form = form_to(page, "/solar")
     solar = (
-        {"has_solar": "yes", "solar_size_kw": f"{4 + i % 5}.6", "solar_net_metered": "yes"}
-        if plan.solar
+        {"has_solar": "yes", "solar_size_kw": solar_kw, "solar_net_metered": "yes"}
+        if solar_kw
         else {"has_solar": "no"}
     )
-    page = act(
+    return act(
         SOLAR,
         "POST",
         form.action,
@@ -192,8 +227,11 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
         expect_path=r"/check/$",
     )
 
+
+def create_home(act: Act, page: Action) -> Action:
+    """Check answers' Create home: the home page with its id."""
     form = form_to(page, "/submit")
-    act(
+    return act(
         SUBMIT,
         "POST",
         form.action,
@@ -202,4 +240,3 @@ def onboard(browser: Browser, plan: Plan, start: Form) -> Journey:
         expect_path=r"/home/$",
         expect_text="ws_home_",
     )
-    return Journey(plan=plan, actions=actions)

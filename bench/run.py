@@ -179,7 +179,6 @@ def _bench(
     try:
         upstream = background.submit(start_upstream, processes, upstream_env, upstream_port)
         processes.manage("app", app_env, "migrate", "--no-input", "-v", "0")
-        processes.manage("app", app_env, "createcachetable")
         processes.manage("app", app_env, "collectstatic", "--no-input", "-v", "0")
         described = processes.probe(app_env, "create-user", "describe")["describe"]
         facts.update({k: str(v) for k, v in described.items()})

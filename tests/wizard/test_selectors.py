@@ -9,12 +9,15 @@ from typing import Any
 import pytest
 import responses
 from django.contrib.auth.models import User
+from django.core.cache import caches
 from django.db import connection
 from django.db.models import QuerySet
 from pytest_django.fixtures import Settings
 
+from onboarding.wattshift.types import Utility
 from onboarding.wizard import selectors
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.selectors import upstream
 from tests.wizard import factories
 from tests.wizard.upstream import SHARED_ID, UtilityApi, listed_home, url
 
@@ -98,6 +101,38 @@ def test_two_lookups_of_one_zip_at_the_same_moment_make_one_upstream_call(
         thread.join(timeout=10)
     assert found == [["Pacific Gas & Electric"]] * 3
     assert utility_api.calls("95313") == ["95313"]
+
+
+def test_a_lookup_that_ends_between_a_waiters_two_reads_is_not_repeated(
+    utility_api: UtilityApi, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "l"},
+    }
+    key = upstream.UTILITIES_CACHE_KEY.format(zipcode="95313", order="usual")
+    caches["default"].clear()
+    answer = tuple(selectors.utilities_for_zip("95313"))
+    caches["default"].clear()
+    caches["local"].clear()
+    caches["default"].add(f"{key}:lookup", True)  # another process is asking WattShift
+    read = upstream._remembered
+    reads = 0
+
+    def remembered(asked: str) -> list[Utility] | None:
+        nonlocal reads
+        found = read(asked)
+        reads += 1
+        if reads == 2:
+            # The waiter's first look found nothing; the other lookup ends at that moment.
+            caches["default"].set(key, answer)
+            caches["default"].delete(f"{key}:lookup")
+        return found
+
+    monkeypatch.setattr(upstream, "_remembered", remembered)
+
+    assert selectors.utilities_for_zip("95313") == list(answer)
+    assert utility_api.calls("95313") == ["95313"]  # the first lookup's, not one more
 
 
 # Search: every word typed must match the home, the reference or the installer.

@@ -108,8 +108,11 @@ def _wait_for_other_lookup(key: str, lock: str) -> list[Utility] | None:
     while time.monotonic() < deadline:
         time.sleep(LOOKUP_POLL_SECONDS)
         found = _remembered(key)
-        if found is not None or cache.get(lock) is None:
+        if found is not None:
             return found
+        if cache.get(lock) is None:
+            # Released: the answer was stored just before (read it), or the lookup vanished.
+            return _remembered(key)
     return None
 
 
