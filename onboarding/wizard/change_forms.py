@@ -23,7 +23,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.wattshift.types import RatePlan, Utility
-from onboarding.wizard import selectors
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.services.edits import HomeValues
 from onboarding.wizard.steps.base import FollowUp, StepForm, is_blank
@@ -112,9 +111,11 @@ class ChangeHomeForm:
         initial: dict[str, Any] | None = None,
         fresh: bool = False,
     ) -> Self:
-        """The form with the ZIP code's utilities (cached); raises WattShiftError if unreadable."""
-        utilities = selectors.utilities_for_zip(onboarding.zipcode, fresh=fresh)
-        return cls(data, onboarding=onboarding, utilities=utilities, initial=initial)
+        """The form with what its plan question reads first (the ZIP code's utilities);
+        raises WattShiftError if unreadable."""
+        return cls(
+            data, onboarding=onboarding, initial=initial, **PlanForm.read_first(onboarding, fresh)
+        )
 
     @property
     def since(self) -> str:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import selectors
-from onboarding.wizard.models import Onboarding
+from onboarding.wizard.models import Event, Onboarding
 from onboarding.wizard.services import history
 from onboarding.wizard.services.history import Action, Outcome
 from onboarding.wizard.services.status import move
@@ -75,15 +75,11 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
     candidates = search.candidates
     if len(candidates) == 1:
         home_id = candidates[0].id
-        if move(
+        adopted = adopt_home_id(
             onboarding,
-            expected=[Status.NEEDS_ATTENTION],
-            to=Status.SUBMITTING,
-            without_home_id=True,
             home_id=home_id,
-            owner_notice=notice_for_owner(
-                onboarding, by, _("WattShift created this home after all: its home id is recorded.")
-            ),
+            by=by,
+            notice=_("WattShift created this home after all: its home id is recorded."),
             events=[
                 listed,
                 history.event(
@@ -94,9 +90,8 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
                     params={"home_id": home_id},
                 ),
             ],
-        ):
-            finish_after_create(onboarding=onboarding, by=by)
-        else:
+        )
+        if not adopted:
             history.record(onboarding, listed)
             onboarding.refresh_from_db()
         return onboarding
@@ -168,6 +163,32 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
         ),
     )
     return onboarding
+
+
+def adopt_home_id(
+    onboarding: Onboarding,
+    *,
+    home_id: str,
+    by: User | None,
+    notice: str,
+    events: list[Event],
+) -> bool:
+    """Record the id of the home WattShift made for this onboarding though the create's answer
+    was lost (found in homes/list, or recorded by support), with `events`, and carry on as after
+    a create: solar, then complete. The installer is told `notice`. False, and nothing done, if
+    the onboarding no longer needs attention (someone else settled it meanwhile)."""
+    if not move(
+        onboarding,
+        expected=[Status.NEEDS_ATTENTION],
+        to=Status.SUBMITTING,
+        without_home_id=True,
+        home_id=home_id,
+        owner_notice=notice_for_owner(onboarding, by, notice),
+        events=events,
+    ):
+        return False
+    finish_after_create(onboarding=onboarding, by=by)
+    return True
 
 
 def notice_for_owner(onboarding: Onboarding, by: User | None, text: str) -> str:

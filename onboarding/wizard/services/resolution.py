@@ -7,9 +7,8 @@ from onboarding.wizard.models import Onboarding
 from onboarding.wizard.selectors import HomeIdCheck
 from onboarding.wizard.services import history, recovery
 from onboarding.wizard.services.history import Action, Outcome
-from onboarding.wizard.services.reconciliation import notice_for_owner
+from onboarding.wizard.services.reconciliation import adopt_home_id, notice_for_owner
 from onboarding.wizard.services.status import move
-from onboarding.wizard.services.submission import finish_after_create
 
 Status = Onboarding.Status
 
@@ -43,15 +42,11 @@ def resolve_with_home_id(
     if not check.listed and not checked_by_hand:
         raise ValueError("The id could not be checked and support did not check it by hand.")
     recovery.release_if_stale(onboarding=onboarding)
-    if not move(
+    if not adopt_home_id(
         onboarding,
-        expected=[Status.NEEDS_ATTENTION],
-        to=Status.SUBMITTING,
-        without_home_id=True,
         home_id=home_id,
-        owner_notice=notice_for_owner(
-            onboarding, by, _("Support found this home in WattShift and recorded its id.")
-        ),
+        by=by,
+        notice=_("Support found this home in WattShift and recorded its id."),
         events=[
             history.event(
                 Action.RESOLVE_HOME_ID,
@@ -63,7 +58,6 @@ def resolve_with_home_id(
         ],
     ):
         raise CannotResolve(_("This onboarding does not need attention any more."))
-    finish_after_create(onboarding=onboarding, by=by)
     return onboarding
 
 

@@ -74,7 +74,15 @@ class StepForm(forms.Form):
     ) -> Self:
         """The form with everything it needs read first (`fresh`: ask WattShift again rather
         than repeat a failure it just had). May raise WattShiftError."""
-        return cls(data, onboarding=onboarding, initial=initial)
+        return cls(
+            data, onboarding=onboarding, initial=initial, **cls.read_first(onboarding, fresh)
+        )
+
+    @classmethod
+    def read_first(cls, onboarding: Onboarding, fresh: bool) -> dict[str, Any]:
+        """What the form is built with besides the onboarding (a step that needs WattShift's
+        answers reads them here). May raise WattShiftError."""
+        return {}
 
     @classmethod
     def onboarding_fields(cls, name: str) -> tuple[str, ...]:

@@ -3,7 +3,7 @@
 import hashlib
 import json
 from collections.abc import Mapping
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 from django import forms
 from django.urls import reverse
@@ -73,17 +73,9 @@ class UtilityPlanForm(StepForm):
     offers_not_sure: ClassVar[bool] = True
 
     @classmethod
-    def for_onboarding(
-        cls,
-        data: Any = None,
-        *,
-        onboarding: Onboarding,
-        initial: dict[str, Any] | None = None,
-        fresh: bool = False,
-    ) -> Self:
-        """The form with the ZIP code's utilities (cached); raises WattShiftError if unreadable."""
-        utilities = selectors.utilities_for_zip(onboarding.zipcode, fresh=fresh)
-        return cls(data, onboarding=onboarding, initial=initial, utilities=utilities)
+    def read_first(cls, onboarding: Onboarding, fresh: bool) -> dict[str, Any]:
+        """The ZIP code's utilities (cached); raises WattShiftError if unreadable."""
+        return {"utilities": selectors.utilities_for_zip(onboarding.zipcode, fresh=fresh)}
 
     def __init__(self, *args: Any, utilities: list[Utility], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
