@@ -9,6 +9,9 @@ from tests.e2e import wizard_flow as flow
 from tests.e2e.conftest import INSTALLER_PASSWORD, log_in
 from tests.e2e.wizard_flow import E6_PLAN_ID, PGE_ID, Home
 
+# The plan WattShift lists first for PG&E at 95313 (the documented example): TOU-D.
+TOU_D_PLAN_ID = "662955dff338bcedec0dbfe7"
+
 
 def test_onboarding_a_home_with_solar(installer_page: Page) -> None:
     page = installer_page
@@ -166,3 +169,29 @@ def test_change_links_on_check_answers_come_back_to_it(installer_page: Page) -> 
     assert flow.received("homes/solar/create") == [
         {"homeId": home_id, "solarSystemSizeKw": 5, "isNonNetMetered": True}
     ]
+
+
+def test_a_homeowner_unsure_of_the_plan_is_onboarded_with_the_plan_to_confirm(
+    installer_page: Page,
+) -> None:
+    page = installer_page
+    home = Home(name="Unsure Plan House", plan="I'm not sure", solar_kw=None)
+    flow.start(page)
+    flow.answer_zip(page, home)
+    flow.answer_utility(page, home)
+    flow.answer_home(page, home)
+    flow.answer_solar(page, home)
+    expect(page.get_by_role("main")).to_contain_text("WattShift's first listed plan will be used")
+    home_id = flow.create_home(page)
+
+    expect(page.get_by_role("main")).to_contain_text("The rate plan is still to be confirmed")
+    # Created with the plan WattShift lists first for the utility.
+    [created] = flow.received("homes/create")
+    assert created["utilityId"] == PGE_ID and created["ratePlanId"] == TOU_D_PLAN_ID
+    page.get_by_role("link", name="All onboardings", exact=True).click()
+    page.get_by_label("Only plans to confirm").check()
+    page.get_by_role("button", name="Search").click()
+    rows = page.get_by_role("row").filter(has_text=home.name)
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text(home_id)
+    expect(rows).to_contain_text("Plan to confirm")
