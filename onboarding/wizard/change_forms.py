@@ -12,7 +12,7 @@ import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar
 
 from django import forms
 from django.core import signing
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from onboarding.wattshift.types import RatePlan, Utility
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.services.edits import HomeValues
-from onboarding.wizard.steps.base import FollowUp, StepForm, is_blank
+from onboarding.wizard.steps.base import BuiltForOnboarding, FollowUp, StepForm, is_blank
 from onboarding.wizard.steps.home import HomeForm
 from onboarding.wizard.steps.solar import NO, YES, SolarForm
 from onboarding.wizard.steps.utility import UtilityPlanForm, plan_value
@@ -80,7 +80,7 @@ class SolarChangeForm(SolarForm):
         return True if self.had_solar else super().clean_has_solar()
 
 
-class ChangeHomeForm:
+class ChangeHomeForm(BuiltForOnboarding):
     """The change page's questions as one form to the views and templates (`form.errors`,
     `form.home_name`, iterating its fields), each part validated by its own step form."""
 
@@ -103,19 +103,9 @@ class ChangeHomeForm:
         self.parts: tuple[StepForm, ...] = (self.name_form, self.plan_form, self.solar_form)
 
     @classmethod
-    def for_onboarding(
-        cls,
-        data: Any = None,
-        *,
-        onboarding: Onboarding,
-        initial: dict[str, Any] | None = None,
-        fresh: bool = False,
-    ) -> Self:
-        """The form with what its plan question reads first (the ZIP code's utilities);
-        raises WattShiftError if unreadable."""
-        return cls(
-            data, onboarding=onboarding, initial=initial, **PlanForm.read_first(onboarding, fresh)
-        )
+    def read_first(cls, onboarding: Onboarding, fresh: bool) -> dict[str, Any]:
+        """What its plan question reads first: the ZIP code's utilities."""
+        return PlanForm.read_first(onboarding, fresh)
 
     @property
     def since(self) -> str:

@@ -44,7 +44,32 @@ class SummaryRow:
     field: str = ""
 
 
-class StepForm(forms.Form):
+class BuiltForOnboarding:
+    """A form built for one onboarding, with what it needs read first (`read_first`)."""
+
+    @classmethod
+    def for_onboarding(
+        cls,
+        data: Any = None,
+        *,
+        onboarding: Onboarding,
+        initial: dict[str, Any] | None = None,
+        fresh: bool = False,
+    ) -> Self:
+        """The form with everything it needs read first (`fresh`: ask WattShift again rather
+        than repeat a failure it just had). May raise WattShiftError."""
+        read = cls.read_first(onboarding, fresh)
+        # Each form class takes (data, *, onboarding, initial, **what read_first gives).
+        return cls(data, onboarding=onboarding, initial=initial, **read)  # type: ignore[call-arg]
+
+    @classmethod
+    def read_first(cls, onboarding: Onboarding, fresh: bool) -> dict[str, Any]:
+        """What the form is built with besides the onboarding (a step that needs WattShift's
+        answers reads them here). May raise WattShiftError."""
+        return {}
+
+
+class StepForm(BuiltForOnboarding, forms.Form):
     """A step's form bound to one onboarding. Subclasses say how answers land on the row."""
 
     error_messages: ClassVar[dict[str, Any]] = {}
@@ -62,27 +87,6 @@ class StepForm(forms.Form):
         "This onboarding was changed in another tab or window, so this page was not saved. "
         "Check the answers and try again."
     )
-
-    @classmethod
-    def for_onboarding(
-        cls,
-        data: Any = None,
-        *,
-        onboarding: Onboarding,
-        initial: dict[str, Any] | None = None,
-        fresh: bool = False,
-    ) -> Self:
-        """The form with everything it needs read first (`fresh`: ask WattShift again rather
-        than repeat a failure it just had). May raise WattShiftError."""
-        return cls(
-            data, onboarding=onboarding, initial=initial, **cls.read_first(onboarding, fresh)
-        )
-
-    @classmethod
-    def read_first(cls, onboarding: Onboarding, fresh: bool) -> dict[str, Any]:
-        """What the form is built with besides the onboarding (a step that needs WattShift's
-        answers reads them here). May raise WattShiftError."""
-        return {}
 
     @classmethod
     def onboarding_fields(cls, name: str) -> tuple[str, ...]:

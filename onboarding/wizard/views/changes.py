@@ -148,14 +148,31 @@ def _change_page(
     return response
 
 
+def checked_changes(
+    view: Callable[[AuthenticatedRequest, Onboarding, ConfirmChangeForm], HttpResponse],
+) -> ChangeView:
+    """The changes the confirmation page carries (signed, in the query or the form); changes
+    that cannot be read go back to the change page."""
+
+    @wraps(view)
+    def wrapper(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
+        sent = request.POST if request.method == "POST" else request.GET
+        confirm = ConfirmChangeForm(sent, onboarding=onboarding)
+        if not confirm.is_valid():
+            messages.warning(request, str(ConfirmChangeForm.error_messages["unreadable"]))
+            return redirect(change_url(onboarding))
+        return view(request, onboarding, confirm)
+
+    return wrapper
+
+
 @require_GET
 @changeable_home
-def confirm_change(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
+@checked_changes
+def confirm_change(
+    request: AuthenticatedRequest, onboarding: Onboarding, confirm: ConfirmChangeForm
+) -> HttpResponse:
     """Exactly what will change, old → new, and the one button that sends it."""
-    confirm = ConfirmChangeForm(request.GET, onboarding=onboarding)
-    if not confirm.is_valid():
-        messages.warning(request, str(ConfirmChangeForm.error_messages["unreadable"]))
-        return redirect(change_url(onboarding))
     proposal = confirm.proposal
     if proposal.since != onboarding.updated_at:
         messages.warning(request, changed_since_message())
@@ -183,12 +200,11 @@ def changed_since_message() -> str:
 
 @require_POST
 @changeable_home
-def send_change(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
+@checked_changes
+def send_change(
+    request: AuthenticatedRequest, onboarding: Onboarding, confirm: ConfirmChangeForm
+) -> HttpResponse:
     """Send the checked changes, once; the home's page then states the outcome."""
-    confirm = ConfirmChangeForm(request.POST, onboarding=onboarding)
-    if not confirm.is_valid():
-        messages.warning(request, str(ConfirmChangeForm.error_messages["unreadable"]))
-        return redirect(change_url(onboarding))
     proposal = confirm.proposal
     result = edits.change_home(
         onboarding=onboarding, proposed=proposal.values, by=request.user, shown_at=proposal.since
