@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from pytest_django.fixtures import Settings
 
 from onboarding.sandbox.models import SandboxHome
-from onboarding.wizard.models import AcType, Answer, Event, Onboarding
+from onboarding.wizard.models import Event, Onboarding
 from tests.e2e import wizard_flow as flow
 from tests.e2e.checks import assert_page_ok, expect_error_page
 from tests.e2e.conftest import (
@@ -17,6 +17,7 @@ from tests.e2e.conftest import (
     log_in,
 )
 from tests.e2e.wizard_flow import Home
+from tests.wizard import factories
 
 
 def assert_page_ok_at_both_sizes(page: Page, where: str) -> None:
@@ -88,22 +89,15 @@ def test_attention_resolve_and_discard_pages(
     # An empty homes/list only proves "not created" after the grace; here it never does.
     settings.WS_RECONCILE_GRACE_SECONDS = 3600
     home = Home(name="Test Create Slow", solar_kw=None)
-    stuck = Onboarding.objects.create(
-        owner=installer,
+    stuck = factories.onboarding(
+        installer,
         status=Onboarding.Status.NEEDS_ATTENTION,
         zipcode=home.zipcode,
-        utility_id=flow.PGE_ID,
-        utility_name=flow.PGE,
-        rate_plan_id=flow.E6_PLAN_ID,
         rate_plan_name=home.plan,
         home_name=home.name,
-        has_ev_charger=Answer.YES,
-        has_electric_heater=Answer.NO,
-        has_smart_water_heater=Answer.NOT_SURE,
-        has_electric_water_heater=Answer.YES,
-        has_ac=Answer.YES,
-        ac_type=AcType.CENTRAL,
         has_solar=False,
+        solar_size_kw=None,
+        solar_net_metered=None,
         last_error="WattShift did not answer in time. To avoid creating the home twice, "
         "it will not be sent again automatically.",
         submitted_at=timezone.now(),

@@ -6,10 +6,11 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from onboarding.sandbox.models import SandboxHome
-from onboarding.wizard.models import AcType, Answer, Event, Onboarding
+from onboarding.wizard.models import Event, Onboarding
 from tests.e2e import wizard_flow as flow
 from tests.e2e.checks import assert_page_ok
 from tests.e2e.conftest import SUPPORT_PASSWORD, ensure_support_group, log_in
+from tests.wizard import factories
 
 TOU_D_PLAN_ID = "662955dff338bcedec0dbfe7"
 # E-6 shares this id with TOU-C in the documented example: the record must still say E-6.
@@ -26,19 +27,20 @@ def created_home_on_tou_d(owner: User) -> Onboarding:
         has_ac=True,
         ac_type="central",
     )
-    home = Onboarding.objects.create(
-        owner=owner,
+    home = factories.onboarding(
+        owner,
         status=Onboarding.Status.COMPLETE,
         home_id=upstream.id,
-        zipcode="95313",
-        utility_id=flow.PGE_ID,
-        utility_name=flow.PGE,
         rate_plan_id=TOU_D_PLAN_ID,
         rate_plan_name="TOU-D",
         home_name=upstream.name,
-        has_ac=Answer.YES,
-        ac_type=AcType.CENTRAL,
+        has_ev_charger="",
+        has_electric_heater="",
+        has_smart_water_heater="",
+        has_electric_water_heater="",
         has_solar=False,
+        solar_size_kw=None,
+        solar_net_metered=None,
     )
     Event.objects.create(
         onboarding=home,
