@@ -1,10 +1,8 @@
 """What a submission sends WattShift, built from the draft, and what WattShift's refusal
-says about the answers (by question) and about when to try again."""
+says about the answers (by question)."""
 
-from datetime import datetime, timedelta
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onboarding.wattshift.errors import WattShiftError
@@ -58,11 +56,6 @@ def questions_refused(error: WattShiftError) -> dict[str, str]:
         for refused in error.field_errors
         if refused.field in questions and refused.message
     }
-
-
-def wait_asked(error: WattShiftError) -> datetime | None:
-    """Until when WattShift asked us not to try again, if it did."""
-    return timezone.now() + timedelta(seconds=error.retry_after) if error.retry_after else None
 
 
 def plan_to_use(onboarding: Onboarding) -> dict[str, Any]:

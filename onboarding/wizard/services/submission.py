@@ -8,8 +8,6 @@ Whether a failed call may have changed something upstream is decided by the clie
 (`WattShiftError.outcome_known`); this module branches on that flag, never on error classes.
 """
 
-from datetime import datetime
-
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,23 +17,12 @@ from onboarding.wattshift.errors import WattShiftError
 from onboarding.wattshift.types import CreatedHome
 from onboarding.wizard import steps
 from onboarding.wizard.models import Event, Onboarding
+from onboarding.wizard.rate_limits import refuse_while_asked_to_wait, wait_asked
 from onboarding.wizard.services import history, payload, recovery
 from onboarding.wizard.services.history import Action, Outcome
 from onboarding.wizard.services.status import move, update_returning
 
 Status = Onboarding.Status
-
-
-class AskedToWait(Exception):
-    """WattShift asked for no retry before `until` (a rate limit); nothing was sent."""
-
-    def __init__(self, until: datetime | None) -> None:
-        self.until = until
-        super().__init__(f"WattShift asked to wait until {until}.")
-
-
-def may_send_now(onboarding: Onboarding) -> bool:
-    return onboarding.retry_not_before is None or onboarding.retry_not_before <= timezone.now()
 
 
 class OnboardingNotReady(Exception):
@@ -59,8 +46,8 @@ def submit_onboarding(*, onboarding: Onboarding, by: User) -> Onboarding:
     missing = steps.missing_answers(onboarding)
     if onboarding.status == Status.DRAFT and missing:
         raise OnboardingNotReady(missing)
-    if onboarding.status == Status.DRAFT and not may_send_now(onboarding):
-        raise AskedToWait(onboarding.retry_not_before)
+    if onboarding.status == Status.DRAFT:
+        refuse_while_asked_to_wait(onboarding)
     plan = payload.plan_to_use(onboarding) if onboarding.status == Status.DRAFT else {}
 
     if move(
@@ -245,7 +232,7 @@ def _create_home(*, onboarding: Onboarding, by: User) -> None:
                 to=Status.DRAFT,
                 last_error=error.message,
                 upstream_field_errors=payload.questions_refused(error),
-                retry_not_before=payload.wait_asked(error),
+                retry_not_before=wait_asked(error),
                 events=[history.failure(Action.CREATE_HOME, error, by=by, timed=timed)],
                 events_anyway=True,
             )

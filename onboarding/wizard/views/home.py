@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -18,6 +17,7 @@ from onboarding.wizard.chart_text import describe_chart
 from onboarding.wizard.charts import home_timezone, price_chart
 from onboarding.wizard.links import check_url, home_url
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.rate_limits import AskedToWait
 from onboarding.wizard.selectors import get_onboarding_for
 from onboarding.wizard.services import (
     edits,
@@ -44,13 +44,8 @@ def submit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     except submission.OnboardingNotReady:
         messages.error(request, _("Some answers are missing. Answer them, then create the home."))
         return redirect("wizard:resume", public_id=onboarding.public_id)
-    except submission.AskedToWait as error:
-        until = formats.time_format(timezone.localtime(error.until), "g:i A") if error.until else ""
-        messages.error(
-            request,
-            _("Nothing was sent: WattShift asked to wait, so try again after %(time)s.")
-            % {"time": until},
-        )
+    except AskedToWait as error:
+        messages.error(request, nothing_sent(error))
         return _show_check_answers(request, onboarding)
     except payload.PlanUnavailable as error:
         messages.error(
@@ -73,6 +68,10 @@ def submit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
         # One request: the home page itself, its prices fetched right after the create.
         return navigate(render_home(request, onboarding), home_url(onboarding))
     return redirect("wizard:home", public_id=onboarding.public_id)
+
+
+def nothing_sent(error: AskedToWait) -> str:
+    return _("Nothing was sent: %(reason)s") % {"reason": error.message}
 
 
 def _show_check_answers(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:

@@ -12,6 +12,7 @@ from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import Rejected, UpstreamServerError, WattShiftError
 from onboarding.wizard import steps
 from onboarding.wizard.models import Answer, Onboarding
+from onboarding.wizard.rate_limits import AskedToWait
 from onboarding.wizard.services import payload, submission
 from tests.wizard import factories
 from tests.wizard.factories import events
@@ -692,6 +693,6 @@ def test_a_rate_limit_is_waited_out_before_anything_is_sent_again(
     assert result.status == Status.DRAFT
     assert "Try again in about 2 minutes" in result.last_error
     assert result.retry_not_before is not None
-    with pytest.raises(submission.AskedToWait):
+    with pytest.raises(AskedToWait):
         submission.submit_onboarding(onboarding=result, by=installer)
     assert len(calls_to(wattshift_api, "homes/create")) == 1
