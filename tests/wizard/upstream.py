@@ -20,6 +20,7 @@ import pytest
 import requests
 import responses
 from django.core.cache import caches
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 from requests import PreparedRequest
 
@@ -87,7 +88,8 @@ UTILITIES_BY_ZIP: dict[str, object] = {
 
 @dataclass
 class UtilityApi:
-    """utility/get, mocked: `answers` maps a ZIP code to a JSON answer or an HTTP status."""
+    """utility/get, mocked: `answers` maps a ZIP code to a JSON answer, an HTTP status, or an
+    error answer with WattShift's envelope, (status, envelope)."""
 
     mock: responses.RequestsMock
     answers: dict[str, object] = field(default_factory=lambda: dict(UTILITIES_BY_ZIP))
@@ -108,6 +110,9 @@ class UtilityApi:
         answer = self.answers.get(json.loads(request.body or "{}")["zipcode"], [])
         if isinstance(answer, int):
             return answer, {"Content-Type": "text/html"}, "<html>Bad gateway</html>"
+        if isinstance(answer, tuple):
+            status, envelope = answer
+            return status, {"Content-Type": "application/json"}, json.dumps(envelope)
         if isinstance(answer, Exception):
             raise answer
         return 200, {"Content-Type": "application/json"}, json.dumps(answer)
@@ -189,6 +194,21 @@ def listed_home(onboarding: Onboarding, home_id: str, **fields: str) -> dict[str
     }
     home.update(fields)
     return home
+
+
+# WattShift's answer to too many requests (UPSTREAM_API.md section 5): no retry for 2 minutes.
+RATE_LIMITED = {
+    "request_id": "req_7c1d",
+    "error_code": "RATE_LIMITED",
+    "message": "Too many requests.",
+    "retry_after_seconds": 120,
+}
+
+
+def move_the_clock(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Pretend `seconds` have passed (for waits kept in the cache, not on a row to backdate)."""
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(seconds=seconds))
 
 
 # Each failure as `wattshift_api` gives it (keyword arguments of its `add`), and whether a create

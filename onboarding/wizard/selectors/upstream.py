@@ -5,6 +5,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NoReturn
 
 from django.conf import settings
 from django.core.cache import cache, caches
@@ -15,6 +16,7 @@ from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wattshift.types import Home, PriceSignal, Utility
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.rate_limits import AskedToWait, wait_asked
 
 UTILITIES_CACHE_KEY = "wattshift:utilities:v2:{zipcode}:{order}"
 PRICE_SIGNAL_CACHE_KEY = "wizard:price_signal:{home_id}"
@@ -24,16 +26,29 @@ HOMES_CACHE_KEY = "wattshift:homes:list"
 # moment the list was asked for, kept with it).
 HOMES_CACHE_SECONDS = 10
 # A lookup that just failed is remembered this long: the next click shows the failure at once
-# instead of silently waiting on WattShift again; "Try again" asks afresh.
+# instead of silently waiting on WattShift again; "Try again" asks afresh, unless WattShift
+# asked to wait (a rate limit): then not before the time it gave.
 LOOKUP_FAILURE_SECONDS = 60
 LOOKUP_POLL_SECONDS = 0.05
 
 
 @dataclass(frozen=True)
 class LookupFailed:
-    """What the cache holds for a ZIP code whose lookup just failed."""
+    """What the cache holds for a ZIP code whose lookup just failed; `not_before` when
+    WattShift asked not to be asked again before then."""
 
     message: str
+    not_before: datetime | None = None
+
+    @property
+    def waiting(self) -> bool:
+        """WattShift asked to wait and the time it gave is still ahead."""
+        return self.not_before is not None and self.not_before > timezone.now()
+
+    def raise_it(self) -> NoReturn:
+        if self.not_before is not None and self.waiting:
+            raise AskedToWait(self.not_before)
+        raise RememberedFailure(self.message)
 
 
 class RememberedFailure(WattShiftError):
@@ -48,11 +63,14 @@ def utilities_for_zip(
     The cache is shared by every user and worker. Single flight: when the ZIP preview and
     Continue ask at once, one asks WattShift and the other waits for its answer, or its
     failure. A failure is remembered briefly and raised again at once, unless `fresh` (the
-    person pressed "Try again"). `solar_first` asks for the plans that suit solar homes first.
+    person pressed "Try again"); a rate limit is, even then, until the time WattShift gave
+    (AskedToWait). `solar_first` asks for the plans that suit solar homes first.
     Raises WattShiftError when the upstream cannot answer.
     """
     key = UTILITIES_CACHE_KEY.format(zipcode=zipcode, order="solar" if solar_first else "usual")
-    if not fresh and (found := _remembered(key)) is not None:
+    if fresh:
+        _refuse_while_asked_to_wait(key)
+    elif (found := _remembered(key)) is not None:
         return found
     lock = f"{key}:lookup"
     if not cache.add(lock, True, timeout=settings.WS_LOOKUP_DEADLINE + 5):
@@ -69,7 +87,7 @@ def utilities_for_zip(
         )
     except WattShiftError as error:
         remembered = max(LOOKUP_FAILURE_SECONDS, error.retry_after or 0)
-        cache.set(key, LookupFailed(error.message), remembered)
+        cache.set(key, LookupFailed(error.message, not_before=wait_asked(error)), remembered)
         raise
     else:
         cache.set(key, tuple(utilities), settings.WS_UTILITY_CACHE_SECONDS)
@@ -84,7 +102,7 @@ def cached_utilities_for_zip(zipcode: str) -> list[Utility] | None:
     key = UTILITIES_CACHE_KEY.format(zipcode=zipcode, order="usual")
     try:
         return _remembered(key)
-    except RememberedFailure:
+    except (RememberedFailure, AskedToWait):
         return None
 
 
@@ -98,8 +116,15 @@ def _remembered(key: str) -> list[Utility] | None:
         if isinstance(cached, tuple):
             local.set(key, cached)
     if isinstance(cached, LookupFailed):
-        raise RememberedFailure(cached.message)
+        cached.raise_it()
     return None if cached is None else list(cached)
+
+
+def _refuse_while_asked_to_wait(key: str) -> None:
+    """Raise AskedToWait while this lookup's rate limit runs: not even "Try again" asks."""
+    cached = cache.get(key)
+    if isinstance(cached, LookupFailed) and cached.waiting:
+        cached.raise_it()
 
 
 def _wait_for_other_lookup(key: str, lock: str) -> list[Utility] | None:

@@ -2,6 +2,7 @@
 and the plan list htmx swaps in for the utility chosen."""
 
 import html
+import re
 from collections.abc import Callable
 
 import pytest
@@ -20,6 +21,7 @@ from onboarding.wattshift.errors import (
 )
 from onboarding.wizard import selectors, steps
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.rate_limits import AskedToWait, try_again_after
 from onboarding.wizard.steps.utility import NOT_SURE, UtilityPlanForm
 from onboarding.wizard.steps.zip import ZipForm
 from tests.wizard import factories
@@ -33,10 +35,12 @@ from tests.wizard.pages import (
 )
 from tests.wizard.upstream import (
     PGE_95313,
+    RATE_LIMITED,
     SHARED_ID,
     TOU_D_ID,
     UtilityApi,
     end_the_cache_window,
+    move_the_clock,
 )
 
 
@@ -282,6 +286,37 @@ def test_failures_are_not_cached(installer_client: Client, zip_draft, utility_ap
     assert response.context["upstream_error"] is None
     assert "E-6" in response.content.decode()
     installer_client.get(step_url(onboarding, "utility"))
+    assert utility_api.calls() == ["95313", "95313"]
+
+
+def test_a_rate_limit_is_waited_out_even_by_try_again(
+    installer_client: Client, zip_draft, utility_api: UtilityApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    onboarding = zip_draft("95313")
+    before = Onboarding.objects.values().get(pk=onboarding.pk)
+    utility_api.answers["95313"] = (429, RATE_LIMITED)
+    first = installer_client.get(step_url(onboarding, "utility"))
+    assert "Try again in about 2 minutes" in first.content.decode()
+    # WattShift would answer now, but it asked for no retry for 2 minutes.
+    utility_api.answers["95313"] = PGE_95313
+
+    for asked in ("?retry=1", "", "?retry=1"):
+        response = installer_client.get(step_url(onboarding, "utility") + asked)
+        error = response.context["upstream_error"]
+        assert isinstance(error, AskedToWait)
+        assert re.search(
+            r"WattShift asked to wait, so try again after \d{1,2}:\d\d [AP]M\.",
+            response.content.decode(),
+        )
+        assert try_again_after(error.until) in response.content.decode()
+    assert utility_api.calls() == ["95313"]
+    assert Onboarding.objects.values().get(pk=onboarding.pk) == before
+
+    move_the_clock(monkeypatch, 121)
+    response = installer_client.get(step_url(onboarding, "utility") + "?retry=1")
+
+    assert response.context["upstream_error"] is None
+    assert "E-6" in response.content.decode()
     assert utility_api.calls() == ["95313", "95313"]
 
 
