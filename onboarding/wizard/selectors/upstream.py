@@ -16,7 +16,7 @@ from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wattshift.types import Home, PriceSignal, Utility
 from onboarding.wizard.models import Onboarding
-from onboarding.wizard.rate_limits import AskedToWait, wait_asked
+from onboarding.wizard.rate_limits import AskedToWait, refuse_while_asked_to_wait, wait_asked
 
 UTILITIES_CACHE_KEY = "wattshift:utilities:v2:{zipcode}:{order}"
 PRICE_SIGNAL_CACHE_KEY = "wizard:price_signal:{home_id}"
@@ -197,7 +197,8 @@ def find_homes(
     *, onboarding: Onboarding, fresh: bool = False, not_before: datetime | None = None
 ) -> HomeSearch:
     """Look for this onboarding's home in homes/list (one asked for at `not_before` or later).
-    Raises WattShiftError."""
+    Raises WattShiftError; AskedToWait, asking nothing, while a wait WattShift asked for runs."""
+    refuse_while_asked_to_wait(onboarding)
     requested_at, homes = listed_homes(fresh=fresh, not_before=not_before)
     candidates = _matching_homes(onboarding=onboarding, homes=homes)
     name = onboarding.home_name.strip().casefold()

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.rate_limits import AskedToWait
 from onboarding.wizard.services import reconciliation
 from onboarding.wizard.services.history import Outcome
 
@@ -70,7 +71,12 @@ def run_check(*, onboarding_id: int) -> str:
     if not claimed:
         return "not due"
     onboarding = Onboarding.objects.select_related("owner").get(pk=onboarding_id)
-    reconciliation.reconcile_onboarding(onboarding=onboarding, by=None)
+    try:
+        reconciliation.reconcile_onboarding(onboarding=onboarding, by=None)
+    except AskedToWait as wait:
+        # A person's check was rate limited after this one was scheduled: wait as asked.
+        schedule_check(onboarding=onboarding, at=wait.until)
+        return f"waiting as WattShift asked, next check at {wait.until.isoformat()}"
     if onboarding.status == Status.NEEDS_ATTENTION and not _support_must_choose(onboarding):
         again = timezone.now() + BACKOFF[min(onboarding.checks_made, len(BACKOFF)) - 1]
         if onboarding.retry_not_before and onboarding.retry_not_before > again:

@@ -4,12 +4,12 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import selectors
 from onboarding.wizard.models import Event, Onboarding
+from onboarding.wizard.rate_limits import refuse_while_asked_to_wait, wait_asked
 from onboarding.wizard.services import history
 from onboarding.wizard.services.history import Action, Outcome
 from onboarding.wizard.services.status import move
@@ -35,9 +35,12 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
     sent: back to draft, safe to retry; in an earlier list the upstream may still be creating
     it, so it keeps needing attention. Several, or the list failing: it keeps needing
     attention until support resolves it.
+
+    Raises AskedToWait, asking nothing, while a wait WattShift asked for runs.
     """
     if onboarding.status != Status.NEEDS_ATTENTION:
         return onboarding
+    refuse_while_asked_to_wait(onboarding)
     timed = history.Stopwatch()
     try:
         # A list asked for before the grace period ended cannot prove the home was not made.
@@ -47,9 +50,8 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
             not_before=create_sent_at(onboarding) + reconcile_grace(),
         )
     except WattShiftError as error:
-        if error.retry_after:
-            # A rate limit: the next check waits for as long as WattShift asked.
-            until = timezone.now() + timedelta(seconds=error.retry_after)
+        if until := wait_asked(error):
+            # A rate limit: no check, by a person or not, before the time WattShift gave.
             Onboarding.objects.filter(pk=onboarding.pk).update(retry_not_before=until)
             onboarding.retry_not_before = until
         history.record(

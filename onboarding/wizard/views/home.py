@@ -74,6 +74,10 @@ def nothing_sent(error: AskedToWait) -> str:
     return _("Nothing was sent: %(reason)s") % {"reason": error.message}
 
 
+def not_checked(error: AskedToWait) -> str:
+    return _("WattShift was not asked again: %(reason)s") % {"reason": error.message}
+
+
 def _show_check_answers(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
     if request.htmx:
         return navigate(render_check_answers(request, onboarding), check_url(onboarding))
@@ -90,7 +94,10 @@ def home(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
     # A submission whose worker died would otherwise say "being created" forever.
     recovery.release_if_stale(onboarding=onboarding)
     if request.method == "POST":
-        reconciliation.reconcile_onboarding(onboarding=onboarding, by=request.user)
+        try:
+            reconciliation.reconcile_onboarding(onboarding=onboarding, by=request.user)
+        except AskedToWait as error:
+            messages.error(request, not_checked(error))
         return after_reconcile(request, onboarding)
     watched = request.GET.get("watch")
     if request.htmx and watched is not None:

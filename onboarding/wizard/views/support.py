@@ -19,8 +19,9 @@ from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import selectors
 from onboarding.wizard.forms import MarkSafeToRetryForm, ResolveWithHomeIdForm
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.rate_limits import AskedToWait
 from onboarding.wizard.services import reconciliation, resolution
-from onboarding.wizard.views.home import sent_answers
+from onboarding.wizard.views.home import not_checked, sent_answers
 
 Status = Onboarding.Status
 SupportView = Callable[[AuthenticatedRequest, Onboarding], HttpResponse]
@@ -53,7 +54,11 @@ def resolve(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpRespon
 @require_POST
 @support_action
 def check_again(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
-    reconciliation.reconcile_onboarding(onboarding=onboarding, by=request.user)
+    try:
+        reconciliation.reconcile_onboarding(onboarding=onboarding, by=request.user)
+    except AskedToWait as error:
+        messages.warning(request, not_checked(error))
+        return redirect("wizard:resolve", public_id=onboarding.public_id)
     # Support stays with this onboarding, told the outcome once.
     if onboarding.status == Status.NEEDS_ATTENTION:
         messages.warning(request, _("Still not sure: see the latest entries in the history."))

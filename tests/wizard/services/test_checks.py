@@ -151,6 +151,22 @@ def test_a_check_that_proves_nothing_tries_again_later_and_later(
     assert DBTaskResult.objects.count() == 3
 
 
+def test_a_check_due_while_wattshift_asked_to_wait_waits_as_asked(
+    needs_attention: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    """Support's Check WattShift again was rate limited after this check was scheduled."""
+    _due_now(needs_attention)
+    until = timezone.now() + timedelta(minutes=2)
+    Onboarding.objects.filter(pk=needs_attention.pk).update(retry_not_before=until)
+
+    assert checks.run_check(onboarding_id=needs_attention.pk).startswith("waiting")
+
+    assert len(wattshift_api.calls) == 0
+    needs_attention.refresh_from_db()
+    assert needs_attention.status == Status.NEEDS_ATTENTION
+    assert needs_attention.next_check_at == until
+
+
 def test_several_matches_stop_the_checks_for_support_to_choose(
     needs_attention: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:

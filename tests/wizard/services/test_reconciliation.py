@@ -7,13 +7,23 @@ import pytest
 import requests
 import responses
 from django.contrib.auth.models import User
+from django.utils import timezone
 from pytest_django.fixtures import Settings
 
 from onboarding.wizard.models import Event, Onboarding
+from onboarding.wizard.rate_limits import AskedToWait
 from onboarding.wizard.services import reconciliation, submission
 from tests.wizard import factories
 from tests.wizard.factories import events
-from tests.wizard.upstream import EVERY_FAILURE, add_solar_ok, body_of, calls_to, listed_home, url
+from tests.wizard.upstream import (
+    EVERY_FAILURE,
+    RATE_LIMITED,
+    add_solar_ok,
+    body_of,
+    calls_to,
+    listed_home,
+    url,
+)
 
 Status = Onboarding.Status
 SolarStatus = Onboarding.SolarStatus
@@ -205,6 +215,40 @@ def test_when_homes_list_fails_it_keeps_needing_attention(
     assert result.home_id == ""
     assert events(result)[-1] == ("reconcile", "skipped")
     assert len(calls_to(wattshift_api, "homes/create")) == 1
+
+
+@pytest.mark.parametrize("who", ["a person", "the background check"])
+def test_a_rate_limited_check_is_not_repeated_before_the_time_wattshift_gave(
+    needs_attention: Onboarding,
+    support_user: User,
+    wattshift_api: responses.RequestsMock,
+    who: str,
+) -> None:
+    by = support_user if who == "a person" else None
+    wattshift_api.add(responses.POST, url("homes/list"), status=429, json=RATE_LIMITED)
+    reconciliation.reconcile_onboarding(onboarding=needs_attention, by=support_user)
+    until = needs_attention.retry_not_before
+    assert until is not None and until > timezone.now() + timedelta(seconds=110)
+    recorded = events(needs_attention)
+
+    with pytest.raises(AskedToWait) as raised:
+        reconciliation.reconcile_onboarding(onboarding=needs_attention, by=by)
+
+    assert raised.value.until == until
+    assert "WattShift asked to wait, so try again after" in raised.value.message
+    assert len(calls_to(wattshift_api, "homes/list")) == 1
+    assert events(needs_attention) == recorded  # nothing asked, so nothing to record
+
+    # The time WattShift gave has passed: checking asks it again.
+    passed = timezone.now() - timedelta(seconds=1)
+    Onboarding.objects.filter(pk=needs_attention.pk).update(retry_not_before=passed)
+    needs_attention.refresh_from_db()
+    wattshift_api.replace(responses.POST, url("homes/list"), json=[])
+
+    reconciliation.reconcile_onboarding(onboarding=needs_attention, by=by)
+
+    assert len(calls_to(wattshift_api, "homes/list")) == 2
+    assert events(needs_attention)[-1] == ("reconcile", "too_soon")
 
 
 def test_a_home_already_recorded_on_another_onboarding_is_not_adopted(

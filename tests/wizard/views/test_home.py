@@ -23,6 +23,7 @@ from tests.wizard.pages import check_url, home_url, price_url, submit_url, summa
 from tests.wizard.upstream import (
     HOME_ID,
     PRICE_SIGNAL,
+    RATE_LIMITED,
     add_created,
     add_price_signal,
     add_solar_ok,
@@ -571,6 +572,32 @@ def test_check_again_adopts_the_home_for_the_installer_too(
     assert "ws_home_late" in response.content.decode()
     needs_attention.refresh_from_db()
     assert needs_attention.status == Status.COMPLETE
+
+
+def test_check_again_waits_for_the_time_wattshift_gave(
+    installer_client: Client, needs_attention: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/list"), status=429, json=RATE_LIMITED)
+    installer_client.post(home_url(needs_attention))
+
+    response = installer_client.post(home_url(needs_attention), follow=True)
+
+    assert response.redirect_chain == [(home_url(needs_attention), 302)]
+    assert re.search(
+        r"WattShift was not asked again: WattShift asked to wait, so try again after "
+        r"\d{1,2}:\d\d [AP]M\.",
+        response.content.decode(),
+    )
+    assert len(calls_to(wattshift_api, "homes/list")) == 1
+
+    # The time WattShift gave has passed: Check again asks it.
+    passed = timezone.now() - timedelta(seconds=1)
+    Onboarding.objects.filter(pk=needs_attention.pk).update(retry_not_before=passed)
+    wattshift_api.replace(responses.POST, url("homes/list"), json=[])
+
+    installer_client.post(home_url(needs_attention))
+
+    assert len(calls_to(wattshift_api, "homes/list")) == 2
 
 
 def test_check_again_on_someone_elses_onboarding_is_not_found(

@@ -13,6 +13,7 @@ from tests.wizard import factories
 from tests.wizard.pages import action_url, home_url, resolve_url
 from tests.wizard.upstream import (
     HOME_ID,
+    RATE_LIMITED,
     add_price_signal,
     add_solar_ok,
     calls_to,
@@ -381,6 +382,27 @@ def test_check_again_adopts_the_one_matching_home(
     needs_attention.refresh_from_db()
     assert needs_attention.status == Status.COMPLETE
     assert needs_attention.home_id == "ws_home_late"
+
+
+def test_check_wattshift_again_waits_for_the_time_wattshift_gave(
+    support_client: Client, needs_attention: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/list"), status=429, json=RATE_LIMITED)
+    support_client.post(action_url(needs_attention, "reconcile"), {})
+
+    # Pressed again at once: neither the check nor the resolve page asks WattShift.
+    response = support_client.post(action_url(needs_attention, "reconcile"), {}, follow=True)
+
+    assert response.redirect_chain == [(resolve_url(needs_attention), 302)]
+    page = response.content.decode()
+    assert re.search(
+        r"WattShift was not asked again: WattShift asked to wait, so try again after "
+        r"\d{1,2}:\d\d [AP]M\.",
+        page,
+    )
+    assert len(calls_to(wattshift_api, "homes/list")) == 1
+    needs_attention.refresh_from_db()
+    assert needs_attention.status == Status.NEEDS_ATTENTION
 
 
 def test_resolving_a_resolved_onboarding_changes_nothing(
