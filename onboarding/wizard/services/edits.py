@@ -27,6 +27,7 @@ from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import selectors
 from onboarding.wizard.models import Event, Onboarding
+from onboarding.wizard.rate_limits import refuse_while_asked_to_wait, wait_asked
 from onboarding.wizard.services import history, recovery
 from onboarding.wizard.services.history import Action, Outcome
 from onboarding.wizard.services.status import move
@@ -222,7 +223,8 @@ def change_home(
     *, onboarding: Onboarding, proposed: HomeValues, by: User, shown_at: datetime
 ) -> Result:
     """Send the changes from the home as it was at `shown_at` (its updated_at when the person
-    checked them) to `proposed`, once. Raises PermissionDenied for someone else's home."""
+    checked them) to `proposed`, once. Raises PermissionDenied for someone else's home, and
+    AskedToWait, sending nothing, while a wait WattShift asked for runs."""
     if not may_change(by, onboarding):
         raise PermissionDenied
     recovery.release_if_stale(onboarding=onboarding)
@@ -230,6 +232,7 @@ def change_home(
         return _why_not_claimed(onboarding, proposed)
     if not changes_between(onboarding, proposed):
         return Result.NOTHING_TO_SEND
+    refuse_while_asked_to_wait(onboarding)
     if not move(
         onboarding,
         expected=[Status.COMPLETE],
@@ -267,7 +270,12 @@ def _send(
     except WattShiftError as error:
         failed = history.failure(Action.CHANGE_HOME, error, by=by, timed=timed)
         failed.params |= params
-        _release(onboarding, last_error=failure_message(error), failed=failed)
+        _release(
+            onboarding,
+            last_error=failure_message(error),
+            failed=failed,
+            retry_not_before=wait_asked(error),
+        )
         return Result.FAILED
     except Exception:
         # A bug after sending: WattShift may have applied it, and repeating an update is safe.
@@ -302,13 +310,21 @@ def _send(
     return Result.SENT
 
 
-def _release(onboarding: Onboarding, *, last_error: str, failed: Event) -> None:
-    """Back to complete with every value as it was, the reason and the failed call recorded."""
+def _release(
+    onboarding: Onboarding,
+    *,
+    last_error: str,
+    failed: Event,
+    retry_not_before: datetime | None = None,
+) -> None:
+    """Back to complete with every value as it was, the reason and the failed call recorded,
+    and the wait WattShift asked for, if it did."""
     move(
         onboarding,
         expected=[Status.UPDATING],
         to=Status.COMPLETE,
         last_error=last_error,
+        retry_not_before=retry_not_before,
         events=[failed],
         events_anyway=True,
     )

@@ -30,11 +30,13 @@ from onboarding.wizard.change_forms import (
 )
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.places import place_for_zip
+from onboarding.wizard.rate_limits import AskedToWait
 from onboarding.wizard.selectors import get_onboarding_for
 from onboarding.wizard.services import edits, recovery
 from onboarding.wizard.services.edits import Change, Result, What
 from onboarding.wizard.steps.base import NOT_PROVIDED
 from onboarding.wizard.steps.solar import format_kw, yes_no_label
+from onboarding.wizard.views.home import nothing_sent
 
 Status = Onboarding.Status
 ChangeView = Callable[[AuthenticatedRequest, Onboarding], HttpResponse]
@@ -206,9 +208,18 @@ def send_change(
 ) -> HttpResponse:
     """Send the checked changes, once; the home's page then states the outcome."""
     proposal = confirm.proposal
-    result = edits.change_home(
-        onboarding=onboarding, proposed=proposal.values, by=request.user, shown_at=proposal.since
-    )
+    try:
+        result = edits.change_home(
+            onboarding=onboarding,
+            proposed=proposal.values,
+            by=request.user,
+            shown_at=proposal.since,
+        )
+    except AskedToWait as error:
+        # The changes stay on their confirmation page, to send once the wait is over.
+        messages.error(request, nothing_sent(error))
+        confirm_url = reverse("wizard:change_confirm", args=[onboarding.public_id])
+        return redirect(f"{confirm_url}?{urlencode({'change': request.POST['change']})}")
     if result == Result.CHANGED_SINCE:
         messages.warning(request, changed_since_message())
         return redirect(change_url(onboarding))

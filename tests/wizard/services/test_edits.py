@@ -16,6 +16,7 @@ from django.utils import timezone
 from onboarding.wattshift.client import WattShiftClient
 from onboarding.wizard import history_text
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.rate_limits import AskedToWait
 from onboarding.wizard.selectors.upstream import PRICE_SIGNAL_CACHE_KEY
 from onboarding.wizard.services import edits, recovery
 from onboarding.wizard.services.edits import Change, HomeValues, Result, What
@@ -25,6 +26,7 @@ from tests.wizard.services.test_concurrency import at_the_same_moment, slow
 from tests.wizard.upstream import (
     CERTAINLY_NOT_CREATED,
     HOME_ID,
+    RATE_LIMITED,
     SHARED_ID,
     SOLAR_UNKNOWN,
     TOU_D_ID,
@@ -498,6 +500,36 @@ def test_a_change_whose_outcome_is_unknown_says_sending_again_is_safe(
     [event] = home.events.all()
     assert (event.action, event.outcome) == ("change_home", "unknown")
     assert len(calls_to(wattshift_api, UPDATE)) == 1  # never repeated
+
+
+def test_a_rate_limited_change_is_not_sent_again_before_the_time_wattshift_gave(
+    installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, url(UPDATE), status=429, json=RATE_LIMITED)
+    home = created(installer)
+    assert change(home, installer, home_name="Oak House") == Result.FAILED
+    home.refresh_from_db()
+    assert "Try again in about 2 minutes" in home.last_error
+    until = home.retry_not_before
+    assert until is not None and until > timezone.now() + timedelta(seconds=110)
+
+    with pytest.raises(AskedToWait) as raised:
+        change(home, installer, home_name="Oak House")
+
+    assert raised.value.until == until
+    assert "WattShift asked to wait, so try again after" in raised.value.message
+    assert len(calls_to(wattshift_api, UPDATE)) == 1
+    home.refresh_from_db()
+    assert (home.status, home.home_name) == (Status.COMPLETE, "Maple House")
+
+    # The time WattShift gave has passed: the change is sent.
+    passed = timezone.now() - timedelta(seconds=1)
+    Onboarding.objects.filter(pk=home.pk).update(retry_not_before=passed)
+    home.refresh_from_db()
+    wattshift_api.replace(responses.POST, url(UPDATE), json={"id": HOME_ID})
+
+    assert change(home, installer, home_name="Oak House") == Result.SENT
+    assert len(calls_to(wattshift_api, UPDATE)) == 2
 
 
 def test_a_failure_keeps_the_technical_record(

@@ -3,6 +3,7 @@ confirmation page with exactly the differences, sending, and everything without 
 
 import html
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,6 +27,7 @@ from tests.wizard.pages import (
 from tests.wizard.upstream import (
     HOME_ID,
     PGE_95313,
+    RATE_LIMITED,
     SHARED_ID,
     TOU_D_ID,
     TWO_UTILITIES,
@@ -440,6 +442,43 @@ def test_a_refused_change_is_stated_once_on_the_home_page_and_nothing_changes(
     assert "request_id=req_abc" in page
     created_home.refresh_from_db()
     assert (created_home.status, created_home.home_name) == (Status.COMPLETE, "Maple House")
+
+
+def test_a_rate_limited_change_waits_on_its_confirmation_page_for_the_time_given(
+    installer_client: Client, created_home: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, url("utility/get"), json=PGE_95313)
+    add_price_signal(wattshift_api)
+    wattshift_api.add(responses.POST, url(UPDATE), status=429, json=RATE_LIMITED)
+    first = check(installer_client, created_home, home_name="Oak House")
+    installer_client.post(send_url(created_home), {"change": token(first)})
+    confirmation = check(installer_client, created_home, home_name="Oak House")
+
+    response = installer_client.post(
+        send_url(created_home), {"change": token(confirmation)}, follow=True
+    )
+
+    [(landed, _status)] = response.redirect_chain
+    assert landed.startswith(confirm_url(created_home))
+    [said] = messages_on(response)
+    assert re.fullmatch(
+        r"Nothing was sent: WattShift asked to wait, so try again after \d{1,2}:\d\d [AP]M\.",
+        said,
+    )
+    assert rows(response) == [("Home name", "Maple House → Oak House")]  # ready to send later
+    assert len(calls_to(wattshift_api, UPDATE)) == 1
+
+    # The time WattShift gave has passed: the same confirmation sends it.
+    passed = timezone.now() - timedelta(seconds=1)
+    Onboarding.objects.filter(pk=created_home.pk).update(retry_not_before=passed)
+    wattshift_api.replace(responses.POST, url(UPDATE), json={"id": HOME_ID})
+
+    sent = installer_client.post(
+        send_url(created_home), {"change": token(confirmation)}, follow=True
+    )
+
+    assert messages_on(sent) == ["The changes were sent to WattShift."]
+    assert len(calls_to(wattshift_api, UPDATE)) == 2
 
 
 # Plan to confirm, solar, another utility -------------------------------------------------------
