@@ -76,6 +76,14 @@ bench: $(VENV)/.installed-run
 	@N="$(N)" LATENCY="$(LATENCY)" DATABASE_URL="$(DATABASE_URL)" REDIS_URL="$(REDIS_URL)" \
 	  $(PY) -m bench.run
 
+# The scale benchmark (README, "Benchmarks", "Scale"): N onboardings (default 100,000, with a
+# reference run at 10,000 beside it) filled through the models, then the dashboard, search,
+# filters, a step, check answers and the resolve page timed beside the floor view.
+bench-scale: $(VENV)/.installed-run
+	@N="$(if $(filter command line environment,$(origin N)),$(N),100000)" \
+	  REFERENCE_N="$(REFERENCE_N)" ROUNDS="$(ROUNDS)" DATABASE_URL="$(DATABASE_URL)" \
+	  REDIS_URL="$(REDIS_URL)" $(PY) -m bench.scale.run
+
 # Re-pin requirements*.lock from pyproject.toml's ranges, every file with its sha256 hashes, with
 # pip-tools in a throwaway virtualenv (kept pins stay unless a range no longer allows them). The
 # dev lock is the complete set, the runtime pins as they are plus the dev tools: --require-hashes
