@@ -44,7 +44,10 @@ def _failed_call(event: Event, p: dict[str, Any], name: str) -> str:
     if kind == "RateLimited":
         return _("WattShift was too busy and asked to wait: %(message)s") % {"message": message}
     if kind in {"Rejected", "Unauthorized"}:
-        return _("WattShift refused it: %(message)s") % {"message": message}
+        if p.get("reason"):
+            return _("WattShift refused it: %(reason)s") % {"reason": p["reason"]}
+        # An older answer, without WattShift's own words: the message already says it refused.
+        return message or _("WattShift refused it")
     return _("%(name)s did not work: %(message)s") % {"name": name, "message": message}
 
 

@@ -91,18 +91,14 @@ def failure(
     """A failed upstream call: failed when nothing changed upstream, else unknown; with what
     WattShift said about it (its request id is what WattShift's support asks for)."""
     outcome = Outcome.FAILED if error.outcome_known else Outcome.UNKNOWN
-    entry = event(
-        action,
-        outcome,
-        error_detail(error),
-        by=by,
-        timed=timed,
-        params={
-            "error": type(error).__name__,
-            "message": error.message,
-            "timeout": float(settings.WS_API_TIMEOUT),
-        },
-    )
+    params = {
+        "error": type(error).__name__,
+        "message": error.message,
+        "timeout": float(settings.WS_API_TIMEOUT),
+    }
+    if reason := wattshift_words(error):
+        params["reason"] = reason
+    entry = event(action, outcome, error_detail(error), by=by, timed=timed, params=params)
     entry.http_status = error.status
     entry.error_code = error.error_code
     entry.request_id = error.request_id
@@ -114,6 +110,15 @@ def record(onboarding: Onboarding, *events: Event) -> None:
     for entry in events:
         entry.onboarding = onboarding
     Event.objects.bulk_create(events)
+
+
+def wattshift_words(error: WattShiftError) -> str:
+    """What WattShift itself said, when it answered with its envelope: the answers it refused,
+    else its message."""
+    refused = [item.message for item in error.field_errors if item.message]
+    if refused:
+        return "; ".join(refused)
+    return error.envelope.message if error.envelope else ""
 
 
 def error_detail(error: WattShiftError) -> str:
