@@ -6,9 +6,11 @@ the page. Rows are counted only up to COUNT_LIMIT ("Page 3 of more than 50"), so
 counts or skips the whole table. `?page=N` still works for the first pages.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from math import ceil
+from typing import Any
 
 from django.db.models import Q, QuerySet
 
@@ -102,6 +104,26 @@ def keyset_page(ordered: QuerySet[Onboarding], *, cursor: str = "", number: str 
             wanted = 1
         return _numbered_page(ordered, min(max(wanted, 1), COUNT_LIMIT // PAGE_SIZE))
     return _numbered_page(ordered, 1)
+
+
+def in_chunks(
+    rows: QuerySet[Onboarding], *fields: str, size: int
+) -> Iterator[list[dict[str, Any]]]:
+    """Every row of `rows` in the list's order, as `fields` (and updated_at and pk), `size` rows
+    at a time. Each chunk is one query for the rows after the previous chunk's last row, as a
+    Next link asks: a walk down the list's index from there, with no cursor or transaction kept
+    open between chunks, however long the list."""
+    ordered = rows.order_by("-updated_at", "-id").values("updated_at", "pk", *fields)
+    chunk = list(ordered[:size])
+    number = 1
+    while len(chunk) == size:
+        yield chunk
+        number += 1
+        last = chunk[-1]
+        position = Cursor(forward=True, number=number, updated_at=last["updated_at"], pk=last["pk"])
+        chunk = list(ordered.filter(_after(position))[:size])
+    if chunk:
+        yield chunk
 
 
 def bounded_count(rows: QuerySet[Onboarding], limit: int) -> int | None:

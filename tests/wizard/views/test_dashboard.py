@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -701,17 +703,28 @@ def test_installers_export_their_own_onboardings_only(
 def test_the_export_reads_the_rows_in_chunks(
     support_client: Client, installer: User, monkeypatch: pytest.MonkeyPatch
 ):
-    factories.many(installer, 30, through="none")
-    chunk_sizes: list[int | None] = []
+    """Two and a half chunks' worth of rows are three queries of at most a chunk each (LIMIT),
+    the list's order, never a cursor (iterator()) kept open over the whole list."""
+    monkeypatch.setattr(export, "CHUNK_SIZE", 10)
+    factories.many(installer, 25, through="none")
+    iterated: list[QuerySet] = []
     iterator = QuerySet.iterator
 
     def recording(self: QuerySet, chunk_size: int | None = None) -> Iterator[object]:
-        chunk_sizes.append(chunk_size)
+        iterated.append(self)
         return iterator(self, chunk_size=chunk_size)
 
     monkeypatch.setattr(QuerySet, "iterator", recording)
-    lines = _csv(support_client.get(reverse("wizard:export")))
-    assert len(lines) == 31 and chunk_sizes == [export.CHUNK_SIZE]
+    with CaptureQueriesContext(connection) as queries:
+        lines = _csv(support_client.get(reverse("wizard:export")))
+    read = 'SELECT "wizard_onboarding"."updated_at"'
+    reads = [query["sql"] for query in queries if query["sql"].startswith(read)]
+    assert len(lines) == 26 and len(reads) == 3, reads
+    # Each read is a chunk at most, in the list's order, the later ones after the last row read.
+    for number, sql in enumerate(reads):
+        assert sql.endswith('"wizard_onboarding"."id" DESC LIMIT 10'), sql
+        assert ('"wizard_onboarding"."updated_at" <=' in sql) == (number > 0), sql
+    assert not iterated
 
 
 def test_an_export_with_a_bad_date_goes_back_to_the_dashboard(support_client: Client):
