@@ -1,7 +1,15 @@
 """Read-only queries: `onboardings` (who may see what, duplicates), `search` (words and
-filters), `pages` (keyset pages with a bounded count) and `upstream` (cached reads from
-WattShift and looking for a home in its list)."""
+filters), `pages` (keyset pages with a bounded count), `upstream` (cached reads from
+WattShift and looking for a home in its list) and `found_homes` (what the last look in that
+list found, kept in the history)."""
 
+from onboarding.wizard.selectors.found_homes import (
+    KEPT_HOMES,
+    FoundHomes,
+    homes_to_show,
+    kept_homes,
+    last_found,
+)
 from onboarding.wizard.selectors.onboardings import (
     get_onboarding_for,
     is_discardable,
@@ -38,11 +46,13 @@ from onboarding.wizard.selectors.upstream import (
 
 __all__ = [
     "COUNT_LIMIT",
+    "KEPT_HOMES",
     "MIN_PUBLIC_ID_FRAGMENT",
     "PAGE_SIZE",
     "Cursor",
     "Difference",
     "Filters",
+    "FoundHomes",
     "HomeIdCheck",
     "HomeSearch",
     "Page",
@@ -54,8 +64,11 @@ __all__ = [
     "forget_price_signal",
     "get_onboarding_for",
     "home_differences",
+    "homes_to_show",
     "is_discardable",
+    "kept_homes",
     "keyset_page",
+    "last_found",
     "likely_duplicates",
     "onboardings_visible_to",
     "people_with_onboardings",

@@ -71,7 +71,12 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
         _("%(count)d homes listed.") % {"count": len(search.homes)},
         by=by,
         timed=timed,
-        params={"count": len(search.homes), "matches": len(search.candidates)},
+        # Kept with the check itself: the resolve page shows it, and when, without asking again.
+        params={
+            "count": len(search.homes),
+            "matches": len(search.candidates),
+            **selectors.kept_homes(search),
+        },
     )
 
     candidates = search.candidates

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from pytest_django.fixtures import Settings
 
+from onboarding.wizard import selectors
 from onboarding.wizard.models import Onboarding, WorkerHeartbeat
 from onboarding.wizard.selectors.upstream import HOMES_CACHE_KEY
 from onboarding.wizard.services import checks, submission
@@ -73,6 +74,37 @@ def test_a_check_that_finds_the_one_home_records_it_and_tells_the_installer(
     assert "WattShift created this home after all" in needs_attention.owner_notice
     assert calls_to(wattshift_api, "homes/create") == []
     assert ("reconcile", "adopted") in factories.events(needs_attention)
+
+
+def test_a_check_that_finds_several_homes_keeps_them_for_support_to_choose(
+    needs_attention: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    _due_now(needs_attention)
+    wattshift_api.add(
+        responses.POST,
+        url("homes/list"),
+        json=[listed_home(needs_attention, "ws_home_a"), listed_home(needs_attention, "ws_home_b")],
+    )
+
+    assert checks.run_check(onboarding_id=needs_attention.pk) == "settled: needs_attention"
+
+    found = selectors.last_found(needs_attention.events.all())
+    assert found is not None
+    assert [home.id for home in found.candidates] == ["ws_home_a", "ws_home_b"]
+    assert found.at == needs_attention.events.get(action="homes/list").at
+
+
+def test_a_check_whose_list_fails_keeps_why_for_support(
+    needs_attention: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    _due_now(needs_attention)
+    wattshift_api.add(responses.POST, url("homes/list"), status=401)
+
+    assert checks.run_check(onboarding_id=needs_attention.pk).startswith("unsettled")
+
+    found = selectors.last_found(needs_attention.events.all())
+    assert found is not None and found.candidates == [] and found.near == []
+    assert found.list_error == needs_attention.events.get(action="homes/list").params["message"]
 
 
 def test_a_list_cached_before_the_grace_period_ended_is_not_used_by_a_check(

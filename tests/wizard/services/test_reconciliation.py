@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from onboarding.wizard import selectors
 from onboarding.wizard.models import Event, Onboarding
 from onboarding.wizard.rate_limits import AskedToWait
 from onboarding.wizard.services import reconciliation, submission
@@ -111,6 +112,58 @@ def test_no_matching_home_straight_after_the_create_proves_nothing(
     assert again.status == Status.NEEDS_ATTENTION
     assert len(calls_to(wattshift_api, "homes/list")) == 2
     assert len(calls_to(wattshift_api, "homes/create")) == 1
+
+
+def test_the_check_after_an_unknown_create_keeps_the_homes_it_found_for_support(
+    ready_onboarding: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
+    wattshift_api.add(
+        responses.POST,
+        url("homes/list"),
+        json=[
+            listed_home(ready_onboarding, "ws_home_a", createdAt="2025-06-02T23:05:09Z"),
+            listed_home(ready_onboarding, "ws_home_b"),
+            listed_home(ready_onboarding, "ws_home_same_zip", name="Oak House"),
+            listed_home(ready_onboarding, "ws_home_elsewhere", name="Pine", zipcode="10001"),
+        ],
+    )
+
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.NEEDS_ATTENTION
+    listed = result.events.get(action="homes/list")
+    assert (listed.params["count"], listed.params["matches"]) == (4, 2)
+    assert [home["id"] for home in listed.params["candidates"]] == ["ws_home_a", "ws_home_b"]
+    assert [home["id"] for home in listed.params["near"]] == ["ws_home_same_zip"]
+    found = selectors.last_found(result.events.all())
+    assert found is not None and found.at == listed.at and found.list_error == ""
+    assert [home.id for home in found.candidates] == ["ws_home_a", "ws_home_b"]
+    assert found.candidates[0].created_at == "2025-06-02T23:05:09Z"
+    assert found.candidates[0].rate_plan_id == ready_onboarding.rate_plan_id
+    assert [home.name for home in found.near] == ["Oak House"]
+
+
+def test_a_check_keeps_at_most_twenty_homes_the_matches_first(
+    needs_attention: Onboarding, installer: User, wattshift_api: responses.RequestsMock
+) -> None:
+    same_zip = [
+        listed_home(needs_attention, f"ws_home_zip_{n:02}", name=f"House {n}") for n in range(30)
+    ]
+    matches = [listed_home(needs_attention, f"ws_home_match_{n}") for n in range(3)]
+    wattshift_api.add(responses.POST, url("homes/list"), json=same_zip + matches)
+
+    reconciliation.reconcile_onboarding(onboarding=needs_attention, by=installer)
+
+    params = needs_attention.events.get(action="homes/list").params
+    assert (params["count"], params["matches"]) == (33, 3)
+    assert [home["id"] for home in params["candidates"]] == [
+        "ws_home_match_0",
+        "ws_home_match_1",
+        "ws_home_match_2",
+    ]
+    assert len(params["near"]) == selectors.KEPT_HOMES - 3
+    assert params["near"][0]["id"] == "ws_home_zip_00"
 
 
 def test_checking_again_after_the_grace_period_finds_it_safe_to_retry(
