@@ -16,6 +16,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from onboarding.wizard.models import AcType, Answer, Event, Onboarding, search_key
+from onboarding.wizard.services import reconciliation
 from tests.wizard.upstream import HOME_ID, SHARED_ID
 
 # Each step's answers, by the step's slug, in the wizard's order.
@@ -71,6 +72,12 @@ def many(owner: User, count: int, *, through: str = "solar", **fields: object) -
     for row in rows:
         row.search_text = search_key(row.home_name, row.zipcode, row.home_id)
     Onboarding.objects.bulk_create(rows, batch_size=500)
+
+
+def checked_with_wattshift(onboarding: Onboarding) -> Onboarding:
+    """A check of homes/list, as every create with an unknown outcome gets (the submission's
+    own at once, then the background ones): the resolve page shows what it found."""
+    return reconciliation.reconcile_onboarding(onboarding=onboarding, by=None)
 
 
 def events(onboarding: Onboarding) -> list[tuple[str, str]]:

@@ -3,7 +3,6 @@ check WattShift again, record a home id, allow the draft to be sent again."""
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
@@ -15,7 +14,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from onboarding.accounts.roles import is_support
 from onboarding.http import AuthenticatedRequest
-from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import selectors
 from onboarding.wizard.forms import MarkSafeToRetryForm, ResolveWithHomeIdForm
 from onboarding.wizard.models import Onboarding
@@ -120,35 +118,18 @@ def resolve_page(
 ) -> HttpResponse:
     home_id_form = home_id_form or ResolveWithHomeIdForm(onboarding=onboarding)
     retry_form = retry_form or MarkSafeToRetryForm()
+    events = list(onboarding.events.select_related("by"))
     context = {
         "onboarding": onboarding,
         "home_id_form": home_id_form,
         "retry_form": retry_form,
-        "events": onboarding.events.select_related("by").all(),
+        "events": events,
         "sent": sent_answers(onboarding),
         "needs_attention": onboarding.status == Status.NEEDS_ATTENTION,
         "form": home_id_form if home_id_form.errors else retry_form,
-        **candidates_context(onboarding, checked=home_id_form.check),
+        # What the last check found, from the history: a page view never asks WattShift.
+        "found": selectors.homes_to_show(
+            onboarding=onboarding, events=events, checked=home_id_form.check
+        ),
     }
     return render(request, "wizard/resolve.html", context)
-
-
-def candidates_context(
-    onboarding: Onboarding, *, checked: selectors.HomeIdCheck | None = None
-) -> dict[str, Any]:
-    """What homes/list shows for this home: exact matches and near ones (same name or ZIP).
-
-    A home id just checked against the list reuses that answer instead of asking again.
-    """
-    if onboarding.status != Status.NEEDS_ATTENTION:
-        return {"candidates": [], "near": [], "list_error": ""}
-    if checked is not None and checked.search is None:
-        return {"candidates": [], "near": [], "list_error": checked.list_error}
-    if checked is not None and checked.search is not None:
-        search = checked.search
-    else:
-        try:
-            search = selectors.find_homes(onboarding=onboarding)
-        except WattShiftError as error:
-            return {"candidates": [], "near": [], "list_error": error.message}
-    return {"candidates": search.candidates, "near": search.near, "list_error": ""}

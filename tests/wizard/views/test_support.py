@@ -41,10 +41,12 @@ def test_support_sees_the_history_and_the_matching_homes(
         url("homes/list"),
         json=[
             listed_home(needs_attention, "ws_home_match"),
+            listed_home(needs_attention, "ws_home_match_too"),
             listed_home(needs_attention, "ws_home_same_zip", name="Oak House"),
             listed_home(needs_attention, "ws_home_elsewhere", name="Pine", zipcode="10001"),
         ],
     )
+    factories.checked_with_wattshift(needs_attention)  # two matches: support must choose
 
     response = support_client.get(resolve_url(needs_attention))
 
@@ -65,6 +67,7 @@ def test_support_sees_when_the_list_cannot_be_fetched(
     support_client: Client, needs_attention: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
     wattshift_api.add(responses.POST, url("homes/list"), status=401)
+    factories.checked_with_wattshift(needs_attention)
 
     response = support_client.get(resolve_url(needs_attention))
 
@@ -210,6 +213,7 @@ def test_without_the_list_an_id_is_recorded_only_if_support_checked_it_themselve
 ) -> None:
     wattshift_api.add(responses.POST, url("homes/list"), status=401)
     add_solar_ok(wattshift_api, "ws_home_by_hand")
+    factories.checked_with_wattshift(needs_attention)
 
     page = support_client.get(resolve_url(needs_attention)).content.decode()
     assert "I have checked this id in WattShift myself" in page
@@ -254,6 +258,7 @@ def test_each_matching_home_has_a_use_this_home_id_button_that_records_it(
         ],
     )
     add_solar_ok(wattshift_api, "ws_home_second")
+    factories.checked_with_wattshift(needs_attention)
 
     page = support_client.get(resolve_url(needs_attention)).content.decode()
 
@@ -289,6 +294,7 @@ def test_the_matching_homes_show_local_times_and_ids_in_their_own_cell(
             listed_home(needs_attention, "ws_home_odd", createdAt="yesterday"),
         ],
     )
+    factories.checked_with_wattshift(needs_attention)
 
     page = support_client.get(resolve_url(needs_attention)).content.decode()
 
