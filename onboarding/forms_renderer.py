@@ -4,7 +4,8 @@ templates (templates/jinja2/django/forms/), GOV.UK-shaped.
 They are Jinja2 templates: a step page is mostly form fields, each a few small templates, and
 Jinja2 renders those several times faster than Django's template language, which keeps a step
 as cheap as the lightest page. The pages themselves stay Django templates. Text is translated
-with Django's own gettext.
+with Django's own gettext. The same environment renders the rows of long lists (the `jinja2`
+engine in settings.TEMPLATES, templates/jinja2/wizard/).
 """
 
 from pathlib import Path
@@ -15,16 +16,27 @@ from django.conf import settings
 from django.forms.renderers import Jinja2
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
+from onboarding.moments import when
+
 
 def environment(**options: Any) -> Environment:
+    """The project's Jinja2: autoescaped, Django's gettext, `url(name, *args)` and the `when`
+    filter (the same short moments the Django templates show)."""
     options.pop("autoescape", None)
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["url"] = _url
+    env.filters["when"] = when
     return env
+
+
+def _url(name: str, *args: Any) -> str:
+    return reverse(name, args=args)
 
 
 class FormRenderer(Jinja2):

@@ -8,9 +8,11 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -61,12 +63,14 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     rows = [
         {
             "onboarding": onboarding,
+            "label": str(onboarding),
             "progress": steps.progress(onboarding),
             "resume_url": resume_url(onboarding),
             "discardable": selectors.is_discardable(onboarding),
         }
         for onboarding in page.rows
     ]
+    support = is_support(request.user)
     attention = listed.visible.filter(status=Onboarding.Status.NEEDS_ATTENTION)
     needs_attention = list(attention[:ATTENTION_SHOWN])
     if len(needs_attention) < ATTENTION_SHOWN:
@@ -74,11 +78,15 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     else:
         attention_total = selectors.bounded_count(attention, ATTENTION_COUNT_LIMIT)
     link_query = listed.form.link_query()
+    # The rows of both lists, in Jinja2 (templates/jinja2/wizard/): many per page.
+    lists = {"rows": rows, "needs_attention": needs_attention, "is_support": support}
     return render(
         request,
         "wizard/dashboard.html",
         {
             "rows": rows,
+            "onboarding_rows": _fragment("wizard/onboarding_rows.html", lists),
+            "attention_items": _fragment("wizard/attention_items.html", lists),
             "page": page,
             "previous_url": _with(link_query, cursor=page.previous) if page.previous else "",
             "next_url": _with(link_query, cursor=page.next) if page.next else "",
@@ -94,10 +102,10 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "attention_count_limit": ATTENTION_COUNT_LIMIT,
             "attention_url": reverse("wizard:dashboard")
             + _with({"status": Onboarding.Status.NEEDS_ATTENTION}),
-            "is_support": is_support(request.user),
+            "is_support": support,
             # What support or the background check settled on this installer's onboardings.
             "news": []
-            if is_support(request.user)
+            if support
             else list(
                 Onboarding.objects.filter(owner=request.user).exclude(owner_notice="")[:NEWS_SHOWN]
             ),
@@ -120,6 +128,11 @@ def export(request: AuthenticatedRequest) -> HttpResponseBase:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _fragment(template_name: str, context: dict[str, object]) -> SafeString:
+    """A Jinja2 template's HTML, for a Django template: Jinja2 has escaped it already."""
+    return mark_safe(render_to_string(template_name, context, using="jinja2"))  # noqa: S308
 
 
 def _with(query: dict[str, str], **more: object) -> str:

@@ -75,7 +75,7 @@ def test_support_sees_everyone_and_can_search_and_filter(
         home_id="ws_home_555",
     )
     page = support_client.get(DASHBOARD).content.decode()
-    assert "Ina&#x27;s Draft" in page and "Oscar Home" in page
+    assert "Ina&#39;s Draft" in page and "Oscar Home" in page  # escaped by Jinja2 (the rows)
     assert "Everyone's onboardings" in page and "oscar" in page
 
     def rows(**query: str) -> list[str]:
@@ -94,6 +94,21 @@ def test_support_sees_everyone_and_can_search_and_filter(
         "No onboardings match your search."
         in support_client.get(DASHBOARD, {"q": "nothing like it"}).content.decode()
     )
+
+
+def test_names_in_both_lists_are_escaped(support_client: Client, installer: User):
+    """The rows and the needs-attention items are Jinja2's, put into the page as they are:
+    Jinja2 must have escaped what a person typed."""
+    hostile = '<script>alert("x")</script> & Co'
+    factories.onboarding(installer, home_name=hostile)
+    factories.onboarding(installer, home_name=hostile, status="needs_attention")
+
+    page = support_client.get(DASHBOARD).content.decode()
+
+    assert "<script>alert" not in page
+    escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co"
+    assert page.count(f'title="{escaped}"') == 2  # a table row each
+    assert page.count(f">{escaped}</a>") == 1  # the needs-attention item's link
 
 
 def test_support_sees_needs_attention_with_resolve_links(support_client, other_installer):
