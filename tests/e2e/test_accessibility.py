@@ -110,10 +110,16 @@ def test_attention_resolve_and_discard_pages(
         outcome="unknown",
         detail="WattShift did not answer in time.",
     )
-    # WattShift lists a home like it, so support sees the matching-homes table too.
-    SandboxHome.objects.create(
-        name=home.name, zipcode=home.zipcode, utility_id=flow.PGE_ID, rate_plan_id=flow.E6_PLAN_ID
-    )
+    # WattShift lists two homes like it, so support sees the matching-homes table too: the
+    # check every unknown create gets at once (here by hand) found both and kept them.
+    for _ in range(2):
+        SandboxHome.objects.create(
+            name=home.name,
+            zipcode=home.zipcode,
+            utility_id=flow.PGE_ID,
+            rate_plan_id=flow.E6_PLAN_ID,
+        )
+    factories.checked_with_wattshift(stuck)
     support = User.objects.create_user("sam", password=SUPPORT_PASSWORD, first_name="Sam")
     support.groups.add(ensure_support_group())
 
