@@ -22,7 +22,8 @@ from django.utils import timezone
 from onboarding.accounts.roles import SUPPORT_GROUP
 from onboarding.sandbox import data as sandbox_data
 from onboarding.sandbox.models import SandboxHome
-from onboarding.wizard import steps
+from onboarding.wattshift.types import Home
+from onboarding.wizard import selectors, steps
 from onboarding.wizard.models import (
     APPLIANCE_COLUMNS,
     SEARCH_INPUTS,
@@ -163,6 +164,8 @@ EXAMPLES: dict[int, tuple[Onboarding.Status, str]] = {
 }
 HAS_HOME_ID = (Onboarding.Status.COMPLETE, Onboarding.Status.HOME_CREATED)
 BATCH = 2_000
+# Homes of one ZIP code kept for the checks of unknown creates: more than a check keeps.
+NEAR_HOMES = 50
 DAYS = 365
 
 
@@ -193,6 +196,7 @@ def fill(n: int, password: str, seed: int = 10) -> Filled:
     areas = zip_pool(rng)
     filled = Filled(n=n)
     now = timezone.now()
+    listed_by_zip: dict[str, list[Home]] = {}
     with transaction.atomic(), timestamps_as_given():
         for start in range(0, n, BATCH):
             drawn = []
@@ -202,7 +206,7 @@ def fill(n: int, password: str, seed: int = 10) -> Filled:
                 drawn.append(onboarding(rng, i, n, owner, areas, now, example))
             rows = [row for row, _listed in drawn]
             Onboarding.objects.bulk_create(rows, batch_size=BATCH)
-            history, homes = events_and_homes(rng, drawn)
+            history, homes = events_and_homes(rng, drawn, listed_by_zip)
             Event.objects.bulk_create(history, batch_size=BATCH)
             SandboxHome.objects.bulk_create(homes, batch_size=BATCH)
             filled.events += len(history)
@@ -319,10 +323,13 @@ def onboarding(
 
 
 def events_and_homes(
-    rng: random.Random, drawn: list[tuple[Onboarding, bool]]
+    rng: random.Random,
+    drawn: list[tuple[Onboarding, bool]],
+    listed_by_zip: dict[str, list[Home]],
 ) -> tuple[list[Event], list[SandboxHome]]:
-    """Each sent onboarding's history (homes/create, then solar), and the homes WattShift lists:
-    every recorded home id, and the homes created though their answer was lost."""
+    """Each sent onboarding's history (homes/create, then solar; after an unknown outcome the
+    check made at once), and the homes WattShift lists: every recorded home id, and the homes
+    created though their answer was lost. `listed_by_zip` gathers the homes listed so far."""
     history: list[Event] = []
     homes: list[SandboxHome] = []
     for row, listed_without_id in drawn:
@@ -347,7 +354,29 @@ def events_and_homes(
                     rate_plan_id=row.rate_plan_id,
                 )
             )
+    for home in homes:
+        near = listed_by_zip.setdefault(home.zipcode, [])
+        if len(near) < NEAR_HOMES:
+            near.append(Home(home.id, home.name, home.zipcode, home.utility_id, home.rate_plan_id))
+    history += [
+        event
+        for row, _listed in drawn
+        if row.status == Onboarding.Status.NEEDS_ATTENTION
+        for event in first_check(row, listed_by_zip.get(row.zipcode, []))
+    ]
     return history, homes
+
+
+def first_check(row: Onboarding, zip_homes: list[Home]) -> list[Event]:
+    """The check an unknown create gets at once, as the app keeps it: too soon to prove anything
+    (WattShift did not list the home yet), the homes of its ZIP code kept for support."""
+    near = [home for home in zip_homes if home.name != row.home_name]
+    search = selectors.HomeSearch(candidates=[], near=near, requested_at=row.updated_at)
+    found = {"matches": 0, **selectors.kept_homes(search)}
+    return [
+        Event(onboarding=row, by=row.owner, action="homes/list", outcome="succeeded", params=found),
+        Event(onboarding=row, by=row.owner, action="reconcile", outcome="too_soon"),
+    ]
 
 
 @contextmanager

@@ -34,7 +34,7 @@ class Target:
     path: str
     # Read only the first CSV_FIRST_BYTES of the answer (the streamed CSV export).
     first_bytes: bool = False
-    # Empty the shared cache of homes/list first, so the page asks WattShift for it.
+    # Empty the shared cache of homes/list first (the resolve page must not need it).
     fresh_homes_list: bool = False
 
 
@@ -61,7 +61,7 @@ def targets() -> list[Target]:
     drafts = Onboarding.objects.filter(owner=installer, status=Onboarding.Status.DRAFT)
     at_home = _first(drafts, lambda row: _next_slug(row) == "about-home")
     ready = _first(drafts, lambda row: _next_slug(row) is None)
-    # One whose home WattShift does list, so the page has a candidate to show.
+    # One whose home WattShift does list (its check, made at once, kept its ZIP code's homes).
     listed = set(SandboxHome.objects.values_list("name", "zipcode"))
     stuck = _first(
         Onboarding.objects.filter(status=Onboarding.Status.NEEDS_ATTENTION),
@@ -109,15 +109,16 @@ def targets() -> list[Target]:
             ),
         ),
         Target("Needs-attention list", SUPPORT_STAFF, query(status="needs_attention")),
+        # The page shows what the last check kept and asks WattShift nothing: with the shared
+        # cache of homes/list emptied first, then with whatever the cache holds.
         Target(
-            "Resolve page, homes/list asked afresh",
+            "Resolve page, homes/list not cached",
             SUPPORT_STAFF,
             f"/onboardings/{stuck.public_id}/resolve/",
             fresh_homes_list=True,
         ),
-        # Right after the one above: the list it fetched is still cached (10 s).
         Target(
-            "Resolve page, homes/list cached",
+            "Resolve page, viewed again",
             SUPPORT_STAFF,
             f"/onboardings/{stuck.public_id}/resolve/",
         ),

@@ -28,7 +28,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
     port = free_port()
-    # The app calls its own sandbox (homes/list for the resolve page) on the port it serves.
+    # The app calls its own sandbox on the port it serves (no page measured here should).
     os.environ["WS_SANDBOX_URL"] = f"http://127.0.0.1:{port}/sandbox"
     django.setup()
 
