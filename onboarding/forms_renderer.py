@@ -16,7 +16,6 @@ from django.conf import settings
 from django.forms.renderers import Jinja2
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
@@ -25,18 +24,13 @@ from onboarding.moments import when
 
 
 def environment(**options: Any) -> Environment:
-    """The project's Jinja2: autoescaped, Django's gettext, `url(name, *args)` and the `when`
-    filter (the same short moments the Django templates show)."""
+    """The project's Jinja2: autoescaped, Django's gettext, and the `when` filter (the same
+    short moments the Django templates show)."""
     options.pop("autoescape", None)
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.globals["url"] = _url
     env.filters["when"] = when
     return env
-
-
-def _url(name: str, *args: Any) -> str:
-    return reverse(name, args=args)
 
 
 class FormRenderer(Jinja2):

@@ -20,7 +20,7 @@ from onboarding.accounts.roles import is_support
 from onboarding.http import AuthenticatedRequest
 from onboarding.wizard import export as export_csv
 from onboarding.wizard import forms, selectors, steps
-from onboarding.wizard.links import resume_url, step_url
+from onboarding.wizard.links import onboarding_url, resume_url, step_url
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.services import drafts
 from onboarding.wizard.views.steps import navigate, render_step
@@ -79,7 +79,12 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         attention_total = selectors.bounded_count(attention, ATTENTION_COUNT_LIMIT)
     link_query = listed.form.link_query()
     # The rows of both lists, in Jinja2 (templates/jinja2/wizard/): many per page.
-    lists = {"rows": rows, "needs_attention": needs_attention, "is_support": support}
+    lists = {
+        "rows": rows,
+        "needs_attention": needs_attention,
+        "is_support": support,
+        "onboarding_url": onboarding_url,
+    }
     return render(
         request,
         "wizard/dashboard.html",
