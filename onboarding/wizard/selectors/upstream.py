@@ -25,6 +25,8 @@ HOMES_CACHE_KEY = "wattshift:homes:list"
 # Brief: a check must see a home created moments ago (the grace period is measured from the
 # moment the list was asked for, kept with it).
 HOMES_CACHE_SECONDS = 10
+# Until when WattShift asked that homes/list not be asked again (its RATE_LIMITED answer).
+HOMES_WAIT_KEY = "wattshift:homes:list:wait"
 # A lookup that just failed is remembered this long: the next click shows the failure at once
 # instead of silently waiting on WattShift again; "Try again" asks afresh, unless WattShift
 # asked to wait (a rate limit): then not before the time it gave.
@@ -186,9 +188,18 @@ def listed_homes(
     cached = None if fresh else cache.get(HOMES_CACHE_KEY)
     if cached is not None and (not_before is None or cached[0] >= not_before):
         return cached
+    # One list for the whole account: after a rate limit, every check and page waits.
+    waiting = cache.get(HOMES_WAIT_KEY)
+    if waiting is not None and waiting > timezone.now():
+        raise AskedToWait(waiting)
     # Taken before sending: the list shows at least everything created by this moment.
     requested_at = timezone.now()
-    listed = (requested_at, tuple(wattshift_client.get_client().list_homes()))
+    try:
+        listed = (requested_at, tuple(wattshift_client.get_client().list_homes()))
+    except WattShiftError as error:
+        if (until := wait_asked(error)) is not None:
+            cache.set(HOMES_WAIT_KEY, until, int((until - requested_at).total_seconds()) + 1)
+        raise
     cache.set(HOMES_CACHE_KEY, listed, HOMES_CACHE_SECONDS)
     return listed
 

@@ -74,7 +74,9 @@ def run_check(*, onboarding_id: int) -> str:
     try:
         reconciliation.reconcile_onboarding(onboarding=onboarding, by=None)
     except AskedToWait as wait:
-        # A person's check was rate limited after this one was scheduled: wait as asked.
+        # A person's check was rate limited after this one was scheduled: wait as asked. Nothing
+        # was checked, so the backoff stays where it was.
+        Onboarding.objects.filter(pk=onboarding.pk).update(checks_made=F("checks_made") - 1)
         schedule_check(onboarding=onboarding, at=wait.until)
         return f"waiting as WattShift asked, next check at {wait.until.isoformat()}"
     if onboarding.status == Status.NEEDS_ATTENTION and not _support_must_choose(onboarding):

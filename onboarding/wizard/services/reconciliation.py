@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import selectors
 from onboarding.wizard.models import Event, Onboarding
-from onboarding.wizard.rate_limits import refuse_while_asked_to_wait, wait_asked
+from onboarding.wizard.rate_limits import AskedToWait, refuse_while_asked_to_wait, wait_asked
 from onboarding.wizard.services import history
 from onboarding.wizard.services.history import Action, Outcome
 from onboarding.wizard.services.status import move
@@ -40,6 +40,7 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
     """
     if onboarding.status != Status.NEEDS_ATTENTION:
         return onboarding
+    # Before the search: a wait is refused here, never recorded below as a failed list.
     refuse_while_asked_to_wait(onboarding)
     timed = history.Stopwatch()
     try:
@@ -49,11 +50,14 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
             fresh=by is not None,
             not_before=create_sent_at(onboarding) + reconcile_grace(),
         )
+    except AskedToWait as wait:
+        # Another check was told to wait for the account's list: nothing was sent; so does this.
+        _wait_until(onboarding, wait.until)
+        raise
     except WattShiftError as error:
         if until := wait_asked(error):
             # A rate limit: no check, by a person or not, before the time WattShift gave.
-            Onboarding.objects.filter(pk=onboarding.pk).update(retry_not_before=until)
-            onboarding.retry_not_before = until
+            _wait_until(onboarding, until)
         history.record(
             onboarding,
             history.failure(Action.LIST_HOMES, error, by=by, timed=timed),
@@ -214,3 +218,9 @@ def create_sent_at(onboarding: Onboarding) -> datetime:
     )
     moments = [moment for moment in (onboarding.submitted_at, last_create) if moment]
     return max(moments) if moments else onboarding.updated_at
+
+
+def _wait_until(onboarding: Onboarding, until: datetime) -> None:
+    """No check of this onboarding, by a person or not, before `until` (WattShift's wait)."""
+    Onboarding.objects.filter(pk=onboarding.pk).update(retry_not_before=until)
+    onboarding.retry_not_before = until

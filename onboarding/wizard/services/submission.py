@@ -8,6 +8,8 @@ Whether a failed call may have changed something upstream is decided by the clie
 (`WattShiftError.outcome_known`); this module branches on that flag, never on error classes.
 """
 
+import contextlib
+
 from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +19,7 @@ from onboarding.wattshift.errors import WattShiftError
 from onboarding.wattshift.types import CreatedHome
 from onboarding.wizard import steps
 from onboarding.wizard.models import Event, Onboarding
-from onboarding.wizard.rate_limits import refuse_while_asked_to_wait, wait_asked
+from onboarding.wizard.rate_limits import AskedToWait, refuse_while_asked_to_wait, wait_asked
 from onboarding.wizard.services import history, payload, recovery
 from onboarding.wizard.services.history import Action, Outcome
 from onboarding.wizard.services.status import move, update_returning
@@ -242,7 +244,8 @@ def _create_home(*, onboarding: Onboarding, by: User) -> None:
             message=error.message,
             events=[history.failure(Action.CREATE_HOME, error, by=by, timed=timed)],
         )
-        reconcile_onboarding(onboarding=onboarding, by=by)
+        with contextlib.suppress(AskedToWait):  # WattShift's list is rate limited: check later
+            reconcile_onboarding(onboarding=onboarding, by=by)
         if onboarding.status == Status.NEEDS_ATTENTION:
             checks.schedule_first_check(onboarding=onboarding)
         return

@@ -197,6 +197,7 @@ def test_a_check_due_while_wattshift_asked_to_wait_waits_as_asked(
     needs_attention.refresh_from_db()
     assert needs_attention.status == Status.NEEDS_ATTENTION
     assert needs_attention.next_check_at == until
+    assert needs_attention.checks_made == 0  # postponed, not made: the backoff did not move on
 
 
 def test_several_matches_stop_the_checks_for_support_to_choose(

@@ -22,6 +22,7 @@ from tests.wizard.upstream import (
     add_solar_ok,
     body_of,
     calls_to,
+    end_the_cache_window,
     listed_home,
     url,
 )
@@ -292,16 +293,57 @@ def test_a_rate_limited_check_is_not_repeated_before_the_time_wattshift_gave(
     assert len(calls_to(wattshift_api, "homes/list")) == 1
     assert events(needs_attention) == recorded  # nothing asked, so nothing to record
 
-    # The time WattShift gave has passed: checking asks it again.
+    # The time WattShift gave has passed (on the row, and for the account's list in the cache):
+    # checking asks it again.
     passed = timezone.now() - timedelta(seconds=1)
     Onboarding.objects.filter(pk=needs_attention.pk).update(retry_not_before=passed)
     needs_attention.refresh_from_db()
+    end_the_cache_window()
     wattshift_api.replace(responses.POST, url("homes/list"), json=[])
 
     reconciliation.reconcile_onboarding(onboarding=needs_attention, by=by)
 
     assert len(calls_to(wattshift_api, "homes/list")) == 2
     assert events(needs_attention)[-1] == ("reconcile", "too_soon")
+
+
+def test_a_rate_limited_list_holds_back_every_onboarding_s_check(
+    needs_attention: Onboarding,
+    installer: User,
+    support_user: User,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    """homes/list is one list for the whole account: after WattShift's 429 on one onboarding's
+    check, another's asks nothing until the time given, keeps that wait and records no call."""
+    other = factories.onboarding(
+        installer,
+        status=Status.NEEDS_ATTENTION,
+        home_name="Other House",
+        submitted_at=timezone.now(),
+    )
+    wattshift_api.add(responses.POST, url("homes/list"), status=429, json=RATE_LIMITED)
+    reconciliation.reconcile_onboarding(onboarding=needs_attention, by=support_user)
+    until = needs_attention.retry_not_before
+    assert until is not None
+    recorded = events(other)
+
+    with pytest.raises(AskedToWait) as raised:
+        reconciliation.reconcile_onboarding(onboarding=other, by=support_user)
+
+    # The same wait (each side took it from the one 429, a moment apart).
+    assert abs(raised.value.until - until) < timedelta(seconds=1)
+    assert len(calls_to(wattshift_api, "homes/list")) == 1
+    assert events(other) == recorded  # nothing asked, so nothing to record
+    other.refresh_from_db()
+    assert other.retry_not_before == raised.value.until
+
+    # Once the wait is over, the list is asked for again.
+    end_the_cache_window()
+    Onboarding.objects.filter(pk=other.pk).update(retry_not_before=None)
+    other.refresh_from_db()
+    wattshift_api.replace(responses.POST, url("homes/list"), json=[])
+    reconciliation.reconcile_onboarding(onboarding=other, by=support_user)
+    assert len(calls_to(wattshift_api, "homes/list")) == 2
 
 
 def test_a_home_already_recorded_on_another_onboarding_is_not_adopted(

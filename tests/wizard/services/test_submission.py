@@ -1,16 +1,19 @@
 """The submission service: exactly one home, solar only when needed, honest about unknowns."""
 
 import json
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 import requests
 import responses
 from django.contrib.auth.models import User
+from django.core.cache import cache
+from django.utils import timezone
 
 from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import Rejected, UpstreamServerError, WattShiftError
-from onboarding.wizard import steps
+from onboarding.wizard import selectors, steps
 from onboarding.wizard.models import Answer, Onboarding
 from onboarding.wizard.rate_limits import AskedToWait
 from onboarding.wizard.services import payload, submission
@@ -314,6 +317,26 @@ def test_an_unknown_outcome_needs_attention_and_is_never_resent(
 
     assert again.status == Status.NEEDS_ATTENTION
     assert len(calls_to(wattshift_api, "homes/create")) == 1
+
+
+def test_an_unknown_outcome_while_the_list_is_rate_limited_is_checked_later(
+    ready_onboarding: Onboarding,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    """WattShift asked (for another check) that homes/list wait: the check right after the
+    create asks nothing, and the background check is still scheduled."""
+    until = timezone.now() + timedelta(minutes=2)
+    cache.set(selectors.upstream.HOMES_WAIT_KEY, until, 120)
+    wattshift_api.add(responses.POST, url("homes/create"), body=requests.ReadTimeout())
+
+    result = submission.submit_onboarding(onboarding=ready_onboarding, by=installer)
+
+    assert result.status == Status.NEEDS_ATTENTION
+    assert calls_to(wattshift_api, "homes/list") == []
+    result.refresh_from_db()
+    assert result.retry_not_before == until
+    assert result.next_check_at is not None
 
 
 def test_an_unexpected_error_after_sending_needs_attention_and_is_raised(

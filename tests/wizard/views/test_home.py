@@ -28,6 +28,7 @@ from tests.wizard.upstream import (
     add_price_signal,
     add_solar_ok,
     calls_to,
+    end_the_cache_window,
     listed_home,
     url,
 )
@@ -590,9 +591,11 @@ def test_check_again_waits_for_the_time_wattshift_gave(
     )
     assert len(calls_to(wattshift_api, "homes/list")) == 1
 
-    # The time WattShift gave has passed: Check again asks it.
+    # The time WattShift gave has passed (on the row, and for the account's list in the cache):
+    # Check again asks it.
     passed = timezone.now() - timedelta(seconds=1)
     Onboarding.objects.filter(pk=needs_attention.pk).update(retry_not_before=passed)
+    end_the_cache_window()
     wattshift_api.replace(responses.POST, url("homes/list"), json=[])
 
     installer_client.post(home_url(needs_attention))
