@@ -102,8 +102,8 @@ def neutralised(cell: str) -> str:
 
 def lines(onboardings: QuerySet[Onboarding]) -> Iterator[str]:
     """The CSV text, LINES_PER_WRITE lines at a time: a byte-order mark (so spreadsheets read
-    it as UTF-8), the header, then each onboarding in the list's order, read CHUNK_SIZE rows
-    at a time."""
+    it as UTF-8), the header, then each onboarding of the list once, newest started first,
+    read CHUNK_SIZE rows at a time (see in_chunks)."""
     writer = csv.writer(_Line())
     cells = Cells()
     batch = ["\ufeff" + writer.writerow(header())]

@@ -109,19 +109,16 @@ def keyset_page(ordered: QuerySet[Onboarding], *, cursor: str = "", number: str 
 def in_chunks(
     rows: QuerySet[Onboarding], *fields: str, size: int
 ) -> Iterator[list[dict[str, Any]]]:
-    """Every row of `rows` in the list's order, as `fields` (and updated_at and pk), `size` rows
-    at a time. Each chunk is one query for the rows after the previous chunk's last row, as a
-    Next link asks: a walk down the list's index from there, with no cursor or transaction kept
-    open between chunks, however long the list."""
-    ordered = rows.order_by("-updated_at", "-id").values("updated_at", "pk", *fields)
+    """Every row of `rows` exactly once, newest first by id (the order they were started in),
+    as `fields` (and pk), `size` rows at a time. Each chunk is one query for the ids below the
+    previous chunk's last: the primary key's index, no cursor or transaction kept open between
+    chunks however long the list, and an order no change can shuffle while the rows are read
+    (a row changed meanwhile would leave an order by change for a place already passed)."""
+    ordered = rows.order_by("-pk").values("pk", *fields)
     chunk = list(ordered[:size])
-    number = 1
     while len(chunk) == size:
         yield chunk
-        number += 1
-        last = chunk[-1]
-        position = Cursor(forward=True, number=number, updated_at=last["updated_at"], pk=last["pk"])
-        chunk = list(ordered.filter(_after(position))[:size])
+        chunk = list(ordered.filter(pk__lt=chunk[-1]["pk"])[:size])
     if chunk:
         yield chunk
 
