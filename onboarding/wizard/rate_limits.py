@@ -31,14 +31,16 @@ def wait_asked(error: WattShiftError) -> datetime | None:
     return timezone.now() + timedelta(seconds=error.retry_after) if error.retry_after else None
 
 
-def may_send_now(onboarding: Onboarding) -> bool:
-    return onboarding.retry_not_before is None or onboarding.retry_not_before <= timezone.now()
+def refuse_until(until: datetime | None) -> None:
+    """Raise AskedToWait while `until`, a time WattShift gave, is still ahead: every wait, on a
+    row or in the cache, is refused here."""
+    if until is not None and until > timezone.now():
+        raise AskedToWait(until)
 
 
 def refuse_while_asked_to_wait(onboarding: Onboarding) -> None:
     """Raise AskedToWait until the time WattShift gave for this onboarding has passed."""
-    if onboarding.retry_not_before is not None and not may_send_now(onboarding):
-        raise AskedToWait(onboarding.retry_not_before)
+    refuse_until(onboarding.retry_not_before)
 
 
 def try_again_after(until: datetime) -> str:

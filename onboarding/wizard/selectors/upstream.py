@@ -16,7 +16,12 @@ from onboarding.wattshift import client as wattshift_client
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wattshift.types import Home, PriceSignal, Utility
 from onboarding.wizard.models import Onboarding
-from onboarding.wizard.rate_limits import AskedToWait, refuse_while_asked_to_wait, wait_asked
+from onboarding.wizard.rate_limits import (
+    AskedToWait,
+    refuse_until,
+    refuse_while_asked_to_wait,
+    wait_asked,
+)
 
 UTILITIES_CACHE_KEY = "wattshift:utilities:v2:{zipcode}:{order}"
 PRICE_SIGNAL_CACHE_KEY = "wizard:price_signal:{home_id}"
@@ -42,14 +47,8 @@ class LookupFailed:
     message: str
     not_before: datetime | None = None
 
-    @property
-    def waiting(self) -> bool:
-        """WattShift asked to wait and the time it gave is still ahead."""
-        return self.not_before is not None and self.not_before > timezone.now()
-
     def raise_it(self) -> NoReturn:
-        if self.not_before is not None and self.waiting:
-            raise AskedToWait(self.not_before)
+        refuse_until(self.not_before)
         raise RememberedFailure(self.message)
 
 
@@ -125,8 +124,8 @@ def _remembered(key: str) -> list[Utility] | None:
 def _refuse_while_asked_to_wait(key: str) -> None:
     """Raise AskedToWait while this lookup's rate limit runs: not even "Try again" asks."""
     cached = cache.get(key)
-    if isinstance(cached, LookupFailed) and cached.waiting:
-        cached.raise_it()
+    if isinstance(cached, LookupFailed):
+        refuse_until(cached.not_before)
 
 
 def _wait_for_other_lookup(key: str, lock: str) -> list[Utility] | None:
@@ -189,9 +188,7 @@ def listed_homes(
     if cached is not None and (not_before is None or cached[0] >= not_before):
         return cached
     # One list for the whole account: after a rate limit, every check and page waits.
-    waiting = cache.get(HOMES_WAIT_KEY)
-    if waiting is not None and waiting > timezone.now():
-        raise AskedToWait(waiting)
+    refuse_until(cache.get(HOMES_WAIT_KEY))
     # Taken before sending: the list shows at least everything created by this moment.
     requested_at = timezone.now()
     try:

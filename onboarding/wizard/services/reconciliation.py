@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import selectors
 from onboarding.wizard.models import Event, Onboarding
-from onboarding.wizard.rate_limits import AskedToWait, refuse_while_asked_to_wait, wait_asked
+from onboarding.wizard.rate_limits import AskedToWait, wait_asked
 from onboarding.wizard.services import history
 from onboarding.wizard.services.history import Action, Outcome
 from onboarding.wizard.services.status import move
@@ -40,8 +40,6 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
     """
     if onboarding.status != Status.NEEDS_ATTENTION:
         return onboarding
-    # Before the search: a wait is refused here, never recorded below as a failed list.
-    refuse_while_asked_to_wait(onboarding)
     timed = history.Stopwatch()
     try:
         # A list asked for before the grace period ended cannot prove the home was not made.
@@ -51,7 +49,7 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
             not_before=create_sent_at(onboarding) + reconcile_grace(),
         )
     except AskedToWait as wait:
-        # Another check was told to wait for the account's list: nothing was sent; so does this.
+        # Nothing was sent (this onboarding's wait, or the account's list's): not a failed list.
         _wait_until(onboarding, wait.until)
         raise
     except WattShiftError as error:
@@ -222,5 +220,6 @@ def create_sent_at(onboarding: Onboarding) -> datetime:
 
 def _wait_until(onboarding: Onboarding, until: datetime) -> None:
     """No check of this onboarding, by a person or not, before `until` (WattShift's wait)."""
-    Onboarding.objects.filter(pk=onboarding.pk).update(retry_not_before=until)
-    onboarding.retry_not_before = until
+    if onboarding.retry_not_before != until:
+        Onboarding.objects.filter(pk=onboarding.pk).update(retry_not_before=until)
+        onboarding.retry_not_before = until
