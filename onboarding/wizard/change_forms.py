@@ -19,10 +19,10 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.forms.boundfield import BoundField
 from django.forms.utils import ErrorDict, ErrorList
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from onboarding.wattshift.types import RatePlan, Utility
+from onboarding.wizard.links import onboarding_url
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.services.edits import HomeValues
 from onboarding.wizard.steps.base import BuiltForOnboarding, FollowUp, StepForm, is_blank
@@ -52,7 +52,7 @@ class PlanForm(UtilityPlanForm):
     }
 
     def plans_url(self) -> str:
-        return reverse("wizard:change_home", args=[self.onboarding.public_id])
+        return onboarding_url("wizard:change_home", self.onboarding)
 
     def _saved_plan_value(self) -> str:
         # A plan to confirm is confirmed by choosing it: nothing is chosen for the person.

@@ -14,7 +14,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -28,6 +27,7 @@ from onboarding.wizard.change_forms import (
     Proposal,
     initial_from,
 )
+from onboarding.wizard.links import onboarding_url
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.places import place_for_zip
 from onboarding.wizard.rate_limits import AskedToWait
@@ -72,8 +72,13 @@ def not_changeable_message(onboarding: Onboarding) -> str:
 
 
 def change_url(onboarding: Onboarding, **query: str) -> str:
-    url = reverse("wizard:change_home", args=[onboarding.public_id])
+    url = onboarding_url("wizard:change_home", onboarding)
     return f"{url}?{urlencode(query)}" if query else url
+
+
+def confirm_url(onboarding: Onboarding, *, change: str) -> str:
+    """The confirmation page of the checked changes signed in `change`."""
+    return f"{onboarding_url('wizard:change_confirm', onboarding)}?{urlencode({'change': change})}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -125,8 +130,7 @@ def _post_change(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpR
         messages.info(request, _("Nothing was changed, so nothing was sent to WattShift."))
         return redirect("wizard:home", public_id=onboarding.public_id)
     token = Proposal(values=proposed, since=onboarding.updated_at).token(onboarding)
-    confirm = reverse("wizard:change_confirm", args=[onboarding.public_id])
-    return redirect(f"{confirm}?{urlencode({'change': token})}")
+    return redirect(confirm_url(onboarding, change=token))
 
 
 def _change_page(
@@ -218,8 +222,7 @@ def send_change(
     except AskedToWait as error:
         # The changes stay on their confirmation page, to send once the wait is over.
         messages.error(request, nothing_sent(error))
-        confirm_url = reverse("wizard:change_confirm", args=[onboarding.public_id])
-        return redirect(f"{confirm_url}?{urlencode({'change': request.POST['change']})}")
+        return redirect(confirm_url(onboarding, change=request.POST["change"]))
     if result == Result.CHANGED_SINCE:
         messages.warning(request, changed_since_message())
         return redirect(change_url(onboarding))

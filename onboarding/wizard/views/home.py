@@ -5,7 +5,6 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -135,7 +134,7 @@ def price_signal(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse
     if not onboarding.home_id:
         return redirect("wizard:home", public_id=onboarding.public_id)
     if request.method == "POST" and not request.htmx:
-        return redirect(reverse("wizard:home", args=[onboarding.public_id]) + "#price-signal")
+        return redirect(home_url(onboarding) + "#price-signal")
     context = {"onboarding": onboarding, **price_signal_context(onboarding)}
     return render(request, "wizard/home.html#price-signal", context)
 
