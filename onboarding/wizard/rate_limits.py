@@ -3,7 +3,8 @@ WattShift again before the time it gave, and the person is told when to try.
 
 A wait is kept where the thing waiting lives: an onboarding's on its row (`retry_not_before`,
 for creating, checking and changing its home), a ZIP code lookup's in the cache beside its
-answer (see `selectors.upstream`). Until then each of them raises `AskedToWait` instead of
+answer, and homes/list's (one list for the whole account) in the cache beside the list (see
+`selectors.upstream`). Until then each of them raises `AskedToWait` (`refuse_until`) instead of
 calling; it is a `RateLimited`, so a page that shows a WattShift failure shows this one too.
 """
 
