@@ -74,3 +74,23 @@ def test_each_continue_is_one_request_and_lands_on_the_next_heading(installer_pa
             answer()
     assert page.url.endswith("/check/")
     assert any(scrolled), "no page was long enough to scroll: the top-of-page check proved nothing"
+
+
+def test_what_is_typed_the_moment_a_page_appears_is_heard(installer_page: Page) -> None:
+    """A page htmx swaps in is wired up as it appears: a ZIP code typed at once, before any
+    timer could run, still brings its preview (with htmx's 20 ms settle delay it was lost)."""
+    page = installer_page
+    home = Home()
+    page.goto("/")
+    page.evaluate(
+        """(zipcode) => document.addEventListener("htmx:afterSwap", () => setTimeout(() => {
+            const field = document.querySelector("input[name=zipcode]");
+            if (field && !field.value) {
+                field.value = zipcode;
+                field.dispatchEvent(new Event("input", {bubbles: true}));
+            }
+        }, 0))""",
+        home.zipcode,
+    )
+    page.get_by_role("button", name="Start onboarding").click()
+    expect(page.locator("#zip-preview")).to_contain_text(f"ZIP code {home.zipcode}")
