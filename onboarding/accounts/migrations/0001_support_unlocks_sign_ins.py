@@ -35,7 +35,7 @@ def revoke(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("wizard", "0002_support_group"),
+        ("wizard", "0001_squashed_0013_same_home_index"),
         ("axes", "0010_accessattemptexpiration"),
     ]
 

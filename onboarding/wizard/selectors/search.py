@@ -25,7 +25,7 @@ MIN_PUBLIC_ID_FRAGMENT = 6
 # Each word is one more condition: a pasted paragraph must not become a thousand of them.
 MAX_WORDS = 10
 _HEX_FRAGMENT = re.compile(r"[0-9a-f]+")
-# The public id as hex without hyphens, as PostgreSQL's trigram index on it (migration 0007)
+# The public id as hex without hyphens, as the trigram index on it (the wizard's migration)
 # spells it; SQLite stores the hex already.
 PUBLIC_HEX = Replace(Cast("public_id", CharField()), Value("-"), Value(""))
 
