@@ -156,9 +156,10 @@ def _change_page(
 
 def checked_changes(
     view: Callable[[AuthenticatedRequest, Onboarding, ConfirmChangeForm], HttpResponse],
-) -> ChangeView:
-    """The changes the confirmation page carries (signed, in the query or the form); changes
-    that cannot be read go back to the change page."""
+) -> Callable[..., HttpResponse]:
+    """A changeable home (changeable_home) and the changes its confirmation page carries
+    (signed, in the query or the form); changes that cannot be read go back to the change
+    page."""
 
     @wraps(view)
     def wrapper(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:
@@ -169,11 +170,10 @@ def checked_changes(
             return redirect(change_url(onboarding))
         return view(request, onboarding, confirm)
 
-    return wrapper
+    return changeable_home(wrapper)
 
 
 @require_GET
-@changeable_home
 @checked_changes
 def confirm_change(
     request: AuthenticatedRequest, onboarding: Onboarding, confirm: ConfirmChangeForm
@@ -205,19 +205,17 @@ def changed_since_message() -> str:
 
 
 @require_POST
-@changeable_home
 @checked_changes
 def send_change(
     request: AuthenticatedRequest, onboarding: Onboarding, confirm: ConfirmChangeForm
 ) -> HttpResponse:
     """Send the checked changes, once; the home's page then states the outcome."""
-    proposal = confirm.proposal
     try:
         result = edits.change_home(
             onboarding=onboarding,
-            proposed=proposal.values,
+            proposed=confirm.proposal.values,
             by=request.user,
-            shown_at=proposal.since,
+            shown_at=confirm.proposal.since,
         )
     except AskedToWait as error:
         # The changes stay on their confirmation page, to send once the wait is over.
