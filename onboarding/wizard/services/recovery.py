@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from onboarding.wizard.models import Onboarding
+from onboarding.wizard.models import Event, Onboarding
 from onboarding.wizard.services import history
 from onboarding.wizard.services.history import Action, Outcome
 from onboarding.wizard.services.status import move
@@ -31,52 +31,57 @@ def release_if_stale(*, onboarding: Onboarding) -> Onboarding:
         return onboarding
     if onboarding.updated_at > timezone.now() - stale_after():
         return onboarding
-    if onboarding.status == Status.UPDATING:
+    to, last_error, event = _released(onboarding)
+    if (
         move(
             onboarding,
-            expected=[Status.UPDATING],
-            to=Status.COMPLETE,
+            expected=[onboarding.status],
+            to=to,
             unchanged_since=onboarding.updated_at,
-            last_error=_(
-                "Changing the home was interrupted. WattShift may or may not have applied the "
-                "changes, so this page still shows the earlier values. Sending the same changes "
-                "again is safe."
-            ),
-            events=[
-                history.event(
-                    Action.INTERRUPTED,
-                    Outcome.UNKNOWN,
-                    _("The change stopped without an answer."),
-                    params={"during": "change"},
-                )
-            ],
+            last_error=last_error,
+            events=[event],
         )
-        return onboarding
-    interrupted = history.event(
-        Action.INTERRUPTED, Outcome.UNKNOWN, _("The submission stopped without an answer.")
-    )
-    if onboarding.home_id:
-        move(
-            onboarding,
-            expected=[Status.SUBMITTING],
-            to=Status.HOME_CREATED,
-            unchanged_since=onboarding.updated_at,
-            last_error=_("Adding solar was interrupted. It is safe to try again."),
-            events=[interrupted],
-        )
-    elif move(
-        onboarding,
-        expected=[Status.SUBMITTING],
-        to=Status.NEEDS_ATTENTION,
-        unchanged_since=onboarding.updated_at,
-        last_error=_(
-            "Creating the home was interrupted. WattShift may or may not have created it, "
-            "so it will not be sent again automatically."
-        ),
-        events=[interrupted],
+        and to == Status.NEEDS_ATTENTION
     ):
         # Imported here: checks reconcile, which finishes what submission starts.
         from onboarding.wizard.services import checks
 
         checks.schedule_first_check(onboarding=onboarding)
     return onboarding
+
+
+def _released(onboarding: Onboarding) -> tuple[str, str, Event]:
+    """Where an interrupted submission or change goes, what its page then says, and the
+    history event that says so."""
+    if onboarding.status == Status.UPDATING:
+        return (
+            Status.COMPLETE,
+            _(
+                "Changing the home was interrupted. WattShift may or may not have applied the "
+                "changes, so this page still shows the earlier values. Sending the same changes "
+                "again is safe."
+            ),
+            history.event(
+                Action.INTERRUPTED,
+                Outcome.UNKNOWN,
+                _("The change stopped without an answer."),
+                params={"during": "change"},
+            ),
+        )
+    interrupted = history.event(
+        Action.INTERRUPTED, Outcome.UNKNOWN, _("The submission stopped without an answer.")
+    )
+    if onboarding.home_id:
+        return (
+            Status.HOME_CREATED,
+            _("Adding solar was interrupted. It is safe to try again."),
+            interrupted,
+        )
+    return (
+        Status.NEEDS_ATTENTION,
+        _(
+            "Creating the home was interrupted. WattShift may or may not have created it, "
+            "so it will not be sent again automatically."
+        ),
+        interrupted,
+    )
