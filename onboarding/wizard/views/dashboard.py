@@ -71,12 +71,13 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         for onboarding in page.rows
     ]
     support = is_support(request.user)
-    attention = listed.visible.filter(status=Onboarding.Status.NEEDS_ATTENTION)
-    needs_attention = list(attention[:ATTENTION_SHOWN])
-    if len(needs_attention) < ATTENTION_SHOWN:
-        attention_total: int | None = len(needs_attention)
-    else:
-        attention_total = selectors.bounded_count(attention, ATTENTION_COUNT_LIMIT)
+    searching = bool(listed.filters) or bool(listed.form.errors)
+    # The needs-attention block heads the front page only: a search or a later page is about
+    # its own list (and costs two statements less).
+    needs_attention: list[Onboarding] = []
+    attention_total: int | None = 0
+    if not searching and page.number == 1:
+        needs_attention, attention_total = _needs_attention(listed.visible)
     link_query = listed.form.link_query()
     # The rows of both lists, in Jinja2 (templates/jinja2/wizard/): many per page.
     lists = {
@@ -114,7 +115,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             else list(
                 Onboarding.objects.filter(owner=request.user).exclude(owner_notice="")[:NEWS_SHOWN]
             ),
-            "searching": bool(listed.filters) or bool(listed.form.errors),
+            "searching": searching,
         },
     )
 
@@ -133,6 +134,16 @@ def export(request: AuthenticatedRequest) -> HttpResponseBase:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _needs_attention(visible: QuerySet[Onboarding]) -> tuple[list[Onboarding], int | None]:
+    """The newest ATTENTION_SHOWN onboardings that need attention, and how many there are
+    (None: more than ATTENTION_COUNT_LIMIT)."""
+    attention = visible.filter(status=Onboarding.Status.NEEDS_ATTENTION)
+    shown = list(attention[:ATTENTION_SHOWN])
+    if len(shown) < ATTENTION_SHOWN:
+        return shown, len(shown)
+    return shown, selectors.bounded_count(attention, ATTENTION_COUNT_LIMIT)
 
 
 def _fragment(template_name: str, context: dict[str, object]) -> SafeString:

@@ -443,6 +443,25 @@ def test_needs_attention_says_all_when_it_shows_all(installer_client: Client, in
     assert "All 7." in page.split('id="attention-title"')[1].split("</section>")[0]
 
 
+def test_needs_attention_heads_the_front_page_only(support_client: Client, installer: User):
+    """A search, a filter or a later page is about its own list: no block above it, and its
+    two statements are not asked."""
+    factories.onboarding(installer, home_name="Stuck Oak", status="needs_attention")
+    factories.many(installer, 25, through="none", home_name="Oak Draft")
+    front = support_client.get(DASHBOARD)
+    assert 'id="attention-title"' in front.content.decode()
+    later = [{"q": "oak"}, {"status": "draft"}, {"page": "2"}]
+    later.append({"cursor": front.context["next_url"].split("cursor=")[1]})
+    for query in later:
+        with CaptureQueriesContext(connection) as captured:
+            response = support_client.get(DASHBOARD, query)
+        assert response.status_code == 200, query
+        assert 'id="attention-title"' not in response.content.decode(), query
+        assert response.context["needs_attention"] == [], query
+        asked = " ".join(item["sql"] for item in captured.captured_queries)
+        assert "'needs_attention'" not in asked, query
+
+
 def test_next_and_previous_links_carry_cursors_over_every_row_once(
     support_client: Client, installer: User
 ):
