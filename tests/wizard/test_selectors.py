@@ -3,7 +3,7 @@ ZIP code however many ask at once, search (every word, any filter) and keyset pa
 
 import threading
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -320,6 +320,38 @@ def test_keyset_pages_cover_every_row_once_in_order_even_with_ties(installer: Us
     assert [page.number for page in back] == [3, 2, 1]
 
 
+def test_a_list_narrowed_to_when_started_is_paged_in_order_of_start_through_its_index(
+    installer: User,
+) -> None:
+    """Newest started first, whatever order they were changed in; ties told apart by id."""
+    factories.many(installer, 47, through="zip")
+    start = datetime(2026, 6, 1, 9, tzinfo=UTC)
+    pks = list(Onboarding.objects.order_by("pk").values_list("pk", flat=True))
+    for number, pk in enumerate(pks):
+        # Started one an hour (two at a time), changed in the opposite order.
+        Onboarding.objects.filter(pk=pk).update(
+            created_at=start + timedelta(hours=number // 2),
+            updated_at=start + timedelta(days=30, hours=-number),
+        )
+    filters = selectors.Filters(created_from=date(2026, 6, 1), created_to=date(2026, 6, 30))
+    assert filters.order == selectors.STARTED
+    found = selectors.search_onboardings(Onboarding.objects.all(), filters=filters)
+    expected = list(found.order_by("-created_at", "-id").values_list("pk", flat=True))
+    assert expected != list(found.values_list("pk", flat=True))  # not the order of change
+
+    pages = [selectors.keyset_page(found, by=filters.order)]
+    while pages[-1].next is not None:
+        pages.append(selectors.keyset_page(found, by=filters.order, cursor=str(pages[-1].next)))
+    assert [row.pk for page in pages for row in page.rows] == expected
+    back = selectors.keyset_page(found, by=filters.order, cursor=str(pages[-1].previous))
+    assert [row.pk for row in back.rows] == expected[20:40]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = found.order_by("-created_at", "-id")[:21].explain()
+    assert "onboarding_created_idx" in plan, plan
+
+
 def test_a_page_costs_one_query_and_a_bounded_count(
     installer: User, django_assert_max_num_queries: Any
 ) -> None:
@@ -370,7 +402,7 @@ def test_page_numbers_still_work_for_the_first_pages(installer: User) -> None:
 
 def test_a_cursor_reads_back_what_it_wrote() -> None:
     moment = datetime(2026, 11, 27, 17, 14, 3, 123456, tzinfo=UTC)
-    cursor = selectors.Cursor(forward=False, number=7, updated_at=moment, pk=42)
+    cursor = selectors.Cursor(forward=False, number=7, at=moment, pk=42)
     assert selectors.Cursor.parse(str(cursor)) == cursor
 
 

@@ -17,8 +17,10 @@ from onboarding.wizard.selectors.onboardings import (
     onboardings_visible_to,
 )
 from onboarding.wizard.selectors.pages import (
+    CHANGED,
     COUNT_LIMIT,
     PAGE_SIZE,
+    STARTED,
     Cursor,
     Page,
     bounded_count,
@@ -45,10 +47,12 @@ from onboarding.wizard.selectors.upstream import (
 )
 
 __all__ = [
+    "CHANGED",
     "COUNT_LIMIT",
     "KEPT_HOMES",
     "MIN_PUBLIC_ID_FRAGMENT",
     "PAGE_SIZE",
+    "STARTED",
     "Cursor",
     "Difference",
     "Filters",

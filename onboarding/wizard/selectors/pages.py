@@ -1,8 +1,9 @@
-"""Pages of a list in its order (newest change first: updated_at, then id), at any size.
+"""Pages of a list in its order, at any size: newest change first (updated_at, then id), or
+newest started first (created_at, then id) when the list is narrowed to when they were started.
 
 A page is found by where the previous one ended (keyset pagination): the next page is the rows
-after the last row's (updated_at, id), a walk down the list's index from there, however deep
-the page. Rows are counted only up to COUNT_LIMIT ("Page 3 of more than 50"), so no request
+after the last row's (moment, id), a walk down the list's index from there, however deep the
+page. Rows are counted only up to COUNT_LIMIT ("Page 3 of more than 50"), so no request
 counts or skips the whole table. `?page=N` still works for the first pages.
 """
 
@@ -21,20 +22,23 @@ PAGE_SIZE = 20
 COUNT_LIMIT = 1_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
+# The moments a list can be in order of, newest first: its rows' last change, or their start.
+CHANGED, STARTED = "updated_at", "created_at"
 
 
 @dataclass(frozen=True)
 class Cursor:
-    """A place in the list: just after (`forward`) or just before a row, and the number of the
-    page it leads to. Written into links as text ("n3.1764653261123456.42")."""
+    """A place in the list: just after (`forward`) or just before a row (its moment in the
+    list's order, and its id), and the number of the page it leads to. Written into links as
+    text ("n3.1764653261123456.42")."""
 
     forward: bool
     number: int
-    updated_at: datetime
+    at: datetime
     pk: int
 
     def __str__(self) -> str:
-        micros = (self.updated_at - _EPOCH) // _MICROSECOND
+        micros = (self.at - _EPOCH) // _MICROSECOND
         return f"{'n' if self.forward else 'p'}{self.number}.{micros}.{self.pk}"
 
     @classmethod
@@ -45,19 +49,19 @@ class Cursor:
             return cls(
                 forward={"n": True, "p": False}[text[0]],
                 number=max(int(number), 1),
-                updated_at=_EPOCH + int(micros) * _MICROSECOND,
+                at=_EPOCH + int(micros) * _MICROSECOND,
                 pk=int(pk),
             )
         except (KeyError, IndexError, ValueError, OverflowError):
             return None
 
     @classmethod
-    def after(cls, row: Onboarding, number: int) -> "Cursor":
-        return cls(forward=True, number=number, updated_at=row.updated_at, pk=row.pk)
+    def after(cls, row: Onboarding, number: int, by: str = CHANGED) -> "Cursor":
+        return cls(forward=True, number=number, at=getattr(row, by), pk=row.pk)
 
     @classmethod
-    def before(cls, row: Onboarding, number: int) -> "Cursor":
-        return cls(forward=False, number=number, updated_at=row.updated_at, pk=row.pk)
+    def before(cls, row: Onboarding, number: int, by: str = CHANGED) -> "Cursor":
+        return cls(forward=False, number=number, at=getattr(row, by), pk=row.pk)
 
 
 @dataclass(frozen=True)
@@ -83,27 +87,30 @@ class Page:
         return self.previous is not None or self.next is not None
 
 
-def keyset_page(ordered: QuerySet[Onboarding], *, cursor: str = "", number: str = "") -> Page:
-    """The page of `ordered` (ordered by -updated_at, -id) that `cursor` leads to, or else page
-    `number` (at most the pages COUNT_LIMIT rows make), or else the first page."""
+def keyset_page(
+    rows: QuerySet[Onboarding], *, by: str = CHANGED, cursor: str = "", number: str = ""
+) -> Page:
+    """The page of `rows`, newest `by` first (CHANGED or STARTED, then id), that `cursor` leads
+    to, or else page `number` (at most the pages COUNT_LIMIT rows make), or else the first."""
+    ordered = rows.order_by(f"-{by}", "-id")
     position = Cursor.parse(cursor) if cursor else None
     if position is not None and position.forward:
-        rows = list(ordered.filter(_after(position))[: PAGE_SIZE + 1])
-        if rows:
-            more_after = len(rows) > PAGE_SIZE
-            return _page(ordered, rows[:PAGE_SIZE], max(position.number, 2), True, more_after)
+        found = list(ordered.filter(_after(position, by))[: PAGE_SIZE + 1])
+        if found:
+            more_after = len(found) > PAGE_SIZE
+            return _page(ordered, by, found[:PAGE_SIZE], max(position.number, 2), True, more_after)
     elif position is not None:
-        rows = list(ordered.filter(_before(position)).reverse()[: PAGE_SIZE + 1])
-        if len(rows) > PAGE_SIZE:
-            return _page(ordered, rows[:PAGE_SIZE][::-1], max(position.number, 2), True, True)
+        found = list(ordered.filter(_before(position, by)).reverse()[: PAGE_SIZE + 1])
+        if len(found) > PAGE_SIZE:
+            return _page(ordered, by, found[:PAGE_SIZE][::-1], max(position.number, 2), True, True)
         # Back at the start of the list (a page's worth of rows or fewer before the cursor).
     else:
         try:
             wanted = int(number)
         except ValueError:
             wanted = 1
-        return _numbered_page(ordered, min(max(wanted, 1), COUNT_LIMIT // PAGE_SIZE))
-    return _numbered_page(ordered, 1)
+        return _numbered_page(ordered, by, min(max(wanted, 1), COUNT_LIMIT // PAGE_SIZE))
+    return _numbered_page(ordered, by, 1)
 
 
 def in_chunks(
@@ -129,7 +136,9 @@ def bounded_count(rows: QuerySet[Onboarding], limit: int) -> int | None:
     return counted if counted <= limit else None
 
 
-def _numbered_page(ordered: QuerySet[Onboarding], number: int, *, total: int | None = None) -> Page:
+def _numbered_page(
+    ordered: QuerySet[Onboarding], by: str, number: int, *, total: int | None = None
+) -> Page:
     """Page `number` by its offset, which is bounded: only the first pages are asked by number."""
     start = (number - 1) * PAGE_SIZE
     rows = list(ordered[start : start + PAGE_SIZE + 1])
@@ -137,13 +146,14 @@ def _numbered_page(ordered: QuerySet[Onboarding], number: int, *, total: int | N
         # Past the end (an old link): the last page, whose count is then known.
         counted = bounded_count(ordered, COUNT_LIMIT)
         if counted is not None:
-            return _numbered_page(ordered, max(ceil(counted / PAGE_SIZE), 1), total=counted)
+            return _numbered_page(ordered, by, max(ceil(counted / PAGE_SIZE), 1), total=counted)
     more_after = len(rows) > PAGE_SIZE
-    return _page(ordered, rows[:PAGE_SIZE], number, number > 1, more_after, total=total)
+    return _page(ordered, by, rows[:PAGE_SIZE], number, number > 1, more_after, total=total)
 
 
 def _page(
     ordered: QuerySet[Onboarding],
+    by: str,
     rows: list[Onboarding],
     number: int,
     more_before: bool,
@@ -162,19 +172,19 @@ def _page(
         rows=rows,
         number=number,
         total=total,
-        previous=Cursor.before(rows[0], number - 1) if more_before and rows else None,
-        next=Cursor.after(rows[-1], number + 1) if more_after else None,
+        previous=Cursor.before(rows[0], number - 1, by) if more_before and rows else None,
+        next=Cursor.after(rows[-1], number + 1, by) if more_after else None,
     )
 
 
-def _after(position: Cursor) -> Q:
+def _after(position: Cursor, by: str) -> Q:
     # The first condition alone is a range on the index; the second only settles ties.
-    return Q(updated_at__lte=position.updated_at) & (
-        Q(updated_at__lt=position.updated_at) | Q(pk__lt=position.pk)
+    return Q(**{f"{by}__lte": position.at}) & (
+        Q(**{f"{by}__lt": position.at}) | Q(pk__lt=position.pk)
     )
 
 
-def _before(position: Cursor) -> Q:
-    return Q(updated_at__gte=position.updated_at) & (
-        Q(updated_at__gt=position.updated_at) | Q(pk__gt=position.pk)
+def _before(position: Cursor, by: str) -> Q:
+    return Q(**{f"{by}__gte": position.at}) & (
+        Q(**{f"{by}__gt": position.at}) | Q(pk__gt=position.pk)
     )

@@ -2,7 +2,8 @@
 
 A word matches the home (its name, ZIP code or home id, through `search_text`), the onboarding's
 reference (a hex fragment of its public id) or its installer (username, first or last name).
-Each filter is a condition in the database; together they keep the list's order.
+Each filter is a condition in the database. The list is newest change first, or newest started
+first when it is narrowed to when they were started (Filters.order).
 """
 
 import operator
@@ -19,6 +20,7 @@ from django.db.models.lookups import Contains
 from django.utils import timezone
 
 from onboarding.wizard.models import Onboarding, search_key
+from onboarding.wizard.selectors.pages import CHANGED, STARTED
 
 # Shorter hex fragments would match the random public ids of too many onboardings.
 MIN_PUBLIC_ID_FRAGMENT = 6
@@ -43,6 +45,13 @@ class Filters:
 
     def __bool__(self) -> bool:
         return self != Filters()
+
+    @property
+    def order(self) -> str:
+        """What the list is in order of (pages.CHANGED or STARTED, newest first): when they
+        were started if the list is narrowed to that, so one index serves the range and the
+        order (in order of change, a range of days means reading all of them)."""
+        return STARTED if self.created_from or self.created_to else CHANGED
 
 
 def people_with_onboardings() -> QuerySet[User]:

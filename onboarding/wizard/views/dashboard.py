@@ -58,7 +58,10 @@ def listing(request: AuthenticatedRequest) -> Listing:
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     listed = listing(request)
     page = selectors.keyset_page(
-        listed.found, cursor=request.GET.get("cursor", ""), number=request.GET.get("page", "")
+        listed.found,
+        by=listed.filters.order,
+        cursor=request.GET.get("cursor", ""),
+        number=request.GET.get("page", ""),
     )
     rows = [
         {
@@ -116,6 +119,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
                 Onboarding.objects.filter(owner=request.user).exclude(owner_notice="")[:NEWS_SHOWN]
             ),
             "searching": searching,
+            "newest_started_first": listed.filters.order == selectors.STARTED,
         },
     )
 

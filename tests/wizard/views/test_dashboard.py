@@ -545,6 +545,26 @@ def test_an_installer_search_never_reaches_anyone_else(
     assert 'name="installer"' not in page.content.decode()
 
 
+def test_a_list_narrowed_to_when_created_is_newest_created_first_and_says_so(
+    support_client: Client, installer: User
+):
+    older = factories.onboarding(installer, home_name="Started Monday")
+    newer = factories.onboarding(installer, home_name="Started Tuesday")
+    older.home_name = "Started Monday, changed since"
+    older.save()  # now the newest change
+    for onboarding, day in [(older, 23), (newer, 24)]:
+        moment = datetime(2026, 11, day, 17, tzinfo=UTC)
+        Onboarding.objects.filter(pk=onboarding.pk).update(created_at=moment)
+    hint = "Newest created first, as the list is narrowed to when they were created."
+
+    changed = support_client.get(DASHBOARD)
+    assert _names(changed) == ["Started Monday, changed since", "Started Tuesday"]
+    assert hint not in changed.content.decode()
+    narrowed = support_client.get(DASHBOARD, {"created_from": "2026-11-01"})
+    assert _names(narrowed) == ["Started Tuesday", "Started Monday, changed since"]
+    assert hint in narrowed.content.decode()
+
+
 def test_every_filter_narrows_the_list_and_they_combine(
     support_client: Client, installer: User, other_installer: User, settings
 ):
