@@ -79,15 +79,18 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     # its own list (and costs two statements less).
     needs_attention: list[Onboarding] = []
     attention_total: int | None = 0
-    if not searching and page.number == 1:
+    if not searching and page.previous is None:
         needs_attention, attention_total = _needs_attention(listed.visible)
     link_query = listed.form.link_query()
     # The rows of both lists, in Jinja2 (templates/jinja2/wizard/): many per page.
+    newest_started_first = listed.filters.order == selectors.STARTED
     lists = {
         "rows": rows,
         "needs_attention": needs_attention,
         "is_support": support,
         "onboarding_url": onboarding_url,
+        # The date column is the one the list is in order of.
+        "newest_started_first": newest_started_first,
     }
     return render(
         request,
@@ -119,7 +122,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
                 Onboarding.objects.filter(owner=request.user).exclude(owner_notice="")[:NEWS_SHOWN]
             ),
             "searching": searching,
-            "newest_started_first": listed.filters.order == selectors.STARTED,
+            "newest_started_first": newest_started_first,
         },
     )
 

@@ -460,6 +460,12 @@ def test_needs_attention_heads_the_front_page_only(support_client: Client, insta
         assert response.context["needs_attention"] == [], query
         asked = " ".join(item["sql"] for item in captured.captured_queries)
         assert "'needs_attention'" not in asked, query
+    # A Next link followed after the list shrank to one page is numbered 1, and still later.
+    ten = Onboarding.objects.filter(home_name="Oak Draft").values_list("pk", flat=True)[:10]
+    Onboarding.objects.filter(pk__in=list(ten)).delete()
+    shrunk = _follow(support_client, front.context["next_url"])
+    assert shrunk.context["page"].number == 1 and shrunk.context["previous_url"]
+    assert 'id="attention-title"' not in shrunk.content.decode()
 
 
 def test_next_and_previous_links_carry_cursors_over_every_row_once(
@@ -563,6 +569,12 @@ def test_a_list_narrowed_to_when_created_is_newest_created_first_and_says_so(
     narrowed = support_client.get(DASHBOARD, {"created_from": "2026-11-01"})
     assert _names(narrowed) == ["Started Tuesday", "Started Monday, changed since"]
     assert hint in narrowed.content.decode()
+    # The date shown is the one the list is in order of.
+    assert '<th scope="col">Last changed</th>' in changed.content.decode()
+    assert '<th scope="col">Created</th>' in narrowed.content.decode()
+    shown = narrowed.content.decode()
+    assert shown.count('<td data-label="Created"><time datetime="2026-11-24') == 1
+    assert shown.count('<td data-label="Created"><time datetime="2026-11-23') == 1
 
 
 def test_every_filter_narrows_the_list_and_they_combine(
