@@ -1,7 +1,7 @@
 """The wizard's tables as they stand after 0001_initial to 0013_same_home_index, which this
 replaces (squashed on 2026-12-07, before the first production deploy). A database that applied
 all thirteen counts this one as applied; one part of the way through them must first be migrated
-to 0013 with the commit before this one (README, "Deploy").
+to 0013 with the commit before this one (README, "Deploying").
 
 Besides the tables: the pg_trgm extension and, on PostgreSQL, the trigram indexes search reads
 (Meta.indexes cannot express an operator class on an expression); the Support group with its
