@@ -19,15 +19,27 @@
   }
 
   // The polite live region in base.html; emptied first so the same words are announced again.
+  // A newer message replaces one not yet said.
+  var unsaid = null; // the timer of the last message, until it is said
+
   function announce(message) {
     var live = document.getElementById("live-region");
     if (!live || !message) {
       return;
     }
+    window.clearTimeout(unsaid);
     live.textContent = "";
-    window.setTimeout(function () {
+    unsaid = window.setTimeout(function () {
+      unsaid = null;
       live.textContent = message;
     }, 50);
+  }
+
+  // A message about a wait that is already over ("Saving…" for a save answered within 50 ms)
+  // is not said at all: said after the next page appeared, it would tell of something past.
+  function cancelAnnouncement() {
+    window.clearTimeout(unsaid);
+    unsaid = null;
   }
 
   // Whether the server answered with success. htmx leaves detail.successful unset when the
@@ -98,6 +110,7 @@
         target = document.getElementById(target.id);
       }
       if (target && target.id === "page") {
+        cancelAnnouncement();
         focusPageStart(target);
       } else if (target) {
         focusErrorSummary(target);
@@ -210,6 +223,7 @@
     }
 
     function clearBusy(form) {
+      cancelAnnouncement();
       window.clearTimeout(slowTimers.get(form));
       removeNotice(form, "slow");
       form.removeAttribute("aria-busy");

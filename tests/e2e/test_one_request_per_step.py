@@ -94,3 +94,36 @@ def test_what_is_typed_the_moment_a_page_appears_is_heard(installer_page: Page) 
     )
     page.get_by_role("button", name="Start onboarding").click()
     expect(page.locator("#zip-preview")).to_contain_text(f"ZIP code {home.zipcode}")
+
+
+# After the page htmx swaps in, what the live region is given (it stays: it is outside #page).
+HEAR_WHAT_IS_SAID_AFTER_THE_SWAP = """() => {
+    window.saidAfterSwap = null;
+    document.addEventListener("htmx:afterSwap", (event) => {
+        if (event.detail.target.id !== "page" || window.saidAfterSwap !== null) {
+            return;
+        }
+        const live = document.getElementById("live-region");
+        window.saidAfterSwap = [];
+        new MutationObserver(() => window.saidAfterSwap.push(live.textContent))
+            .observe(live, {childList: true, characterData: true, subtree: true});
+    });
+}"""
+
+
+def test_a_wait_already_over_is_not_announced_on_the_next_page(installer_page: Page) -> None:
+    """The busy words ("Saving…") are said 50 ms after the button is pressed; a save answered
+    sooner is not announced at all, rather than announced over the page that followed it."""
+    page = installer_page
+    home = Home(solar_kw=None)
+
+    def listen_on_the_home_step(page: Page, name: str) -> None:
+        if name == "home step":
+            page.evaluate(HEAR_WHAT_IS_SAID_AFTER_THE_SWAP)
+
+    flow.start(page)
+    flow.answer_zip(page, home)
+    flow.answer_utility(page, home)
+    flow.answer_home(page, home, check=listen_on_the_home_step)
+    page.wait_for_timeout(200)  # longer than the announcement's 50 ms
+    assert page.evaluate("window.saidAfterSwap") == []
