@@ -82,8 +82,18 @@ _TARGETS_SCRIPT = """
 """
 
 
+# Each radio whose label starts below its circle (a long name wrapped under it, so the circle
+# beside it looks empty): the label's text.
+_LABELS_UNDER_THEIR_RADIO = """() => [...document.querySelectorAll(".radio")].filter((item) => {
+    const input = item.querySelector("input"), label = item.querySelector("label");
+    if (!input || !label || !label.getClientRects().length) return false;
+    return label.getBoundingClientRect().top >= input.getBoundingClientRect().bottom;
+}).map((item) => item.querySelector("label").textContent.trim())"""
+
+
 def assert_fits_phone(page: Page, where: str) -> None:
-    """At phone size: nothing scrolls sideways and every tap target is at least 44 px high."""
+    """At phone size: nothing scrolls sideways, every tap target is at least 44 px high, and
+    each radio's label starts beside its circle."""
     widths = page.evaluate(
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
@@ -106,6 +116,11 @@ def assert_fits_phone(page: Page, where: str) -> None:
         pytest.fail(
             f"{where} ({page.url}) has touch targets under {MIN_TARGET_PX}px high:\n  "
             + "\n  ".join(small),
+            pytrace=False,
+        )
+    if under := page.evaluate(_LABELS_UNDER_THEIR_RADIO):
+        pytest.fail(
+            f"{where} ({page.url}) has radio labels under their circle: {json.dumps(under)}",
             pytrace=False,
         )
 
