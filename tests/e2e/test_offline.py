@@ -238,6 +238,29 @@ def test_local_storage_holds_only_the_steps_answers_until_they_are_saved(phone: 
     assert drafts(page) == {}
 
 
+def test_answers_the_server_refused_are_kept_on_the_phone_until_it_has_them(phone: Page) -> None:
+    """A page with errors shows answers the server did not save: a reload puts them back."""
+    page = phone
+    home = Home(solar_kw="7.6")
+    flow.start(page)
+    flow.answer_zip(page, home)
+    flow.answer_utility(page, home)
+    flow.answer_home(page, home)
+    flow.choose(page, flow.SOLAR_QUESTION, "Yes")
+    page.get_by_label(flow.SOLAR_SIZE_LABEL).fill(home.solar_kw)
+    flow.continue_(page)  # net metering not answered
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+    assert list(drafts(page)) == [f"{DRAFT_PREFIX}{public_id(page)}:solar"]
+
+    page.reload()
+    expect(page.locator("[data-draft-notice]")).to_be_visible()
+    expect(page.get_by_label(flow.SOLAR_SIZE_LABEL)).to_have_value(home.solar_kw)
+    flow.choose(page, flow.NET_METERED_QUESTION, "Yes")
+    flow.continue_(page)
+    expect(flow.heading(page)).to_have_text(flow.CHECK_HEADING)
+    assert drafts(page) == {}
+
+
 def test_a_form_sent_when_the_server_cannot_be_reached_keeps_its_page(phone: Page) -> None:
     # Signal, but no way through ("lie-fi"): navigator.onLine stays true, so the form is sent
     # and the service worker's request fails. Its 204 keeps the page, which says so.
