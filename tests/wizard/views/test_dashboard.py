@@ -443,6 +443,13 @@ def test_needs_attention_says_all_when_it_shows_all(installer_client: Client, in
     assert "All 7." in page.split('id="attention-title"')[1].split("</section>")[0]
 
 
+def test_needs_attention_counts_one_in_words(installer_client: Client, installer: User):
+    factories.onboarding(installer, home_name="Stuck", status="needs_attention")
+    page = installer_client.get(DASHBOARD).content.decode()
+    panel = page.split('id="attention-title"')[1].split("</section>")[0]
+    assert "1 onboarding needs attention." in panel
+
+
 def test_needs_attention_heads_the_front_page_only(support_client: Client, installer: User):
     """A search, a filter or a later page is about its own list: no block above it, and its
     two statements are not asked."""
@@ -561,7 +568,7 @@ def test_a_list_narrowed_to_when_created_is_newest_created_first_and_says_so(
     for onboarding, day in [(older, 23), (newer, 24)]:
         moment = datetime(2026, 11, day, 17, tzinfo=UTC)
         Onboarding.objects.filter(pk=onboarding.pk).update(created_at=moment)
-    hint = "Newest created first, as the list is narrowed to when they were created."
+    hint = "Listed by date created, newest first."
 
     changed = support_client.get(DASHBOARD)
     assert _names(changed) == ["Started Monday, changed since", "Started Tuesday"]
@@ -666,6 +673,17 @@ def test_a_bad_date_or_an_impossible_range_is_an_error_next_to_the_field(
     # The other filters still apply, and links never carry the bad date.
     assert _names(response) == ["Still Listed"]
     assert field not in response.context["export_url"]
+
+
+def test_nothing_found_with_a_bad_date_says_the_dates_were_not_used(
+    support_client: Client, installer: User
+):
+    factories.onboarding(installer, home_name="Oak House")
+    bad = {"q": "pine", "created_from": "2026-11-28", "created_to": "2026-11-27"}
+    page = support_client.get(DASHBOARD, bad).content.decode()
+    assert "No onboardings match your search. The dates with a problem were not used" in page
+    page = support_client.get(DASHBOARD, {"q": "pine"}).content.decode()
+    assert "No onboardings match your search." in page and "were not used" not in page
 
 
 def _csv(response: HttpResponse) -> list[list[str]]:
