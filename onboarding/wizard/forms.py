@@ -103,7 +103,9 @@ class OnboardingSearchForm(forms.Form):
             data = {name: without_control_characters(str(data.get(name, ""))) for name in data}
         super().__init__(data)
         if people is None:
+            # An installer's list is their own: searching it by installer means nothing to them.
             del self.fields["installer"]
+            self.fields["q"].help_text = _("Home name, ZIP code, home id or onboarding reference")
         else:
             installer = self.fields["installer"]
             assert isinstance(installer, OptionalChoice)  # noqa: S101 - declared above

@@ -675,6 +675,16 @@ def test_a_bad_date_or_an_impossible_range_is_an_error_next_to_the_field(
     assert field not in response.context["export_url"]
 
 
+def test_the_search_hint_names_the_installer_only_to_support(
+    installer_client: Client, support_client: Client
+):
+    by_installer = "Home name, ZIP code, home id, onboarding reference or installer"
+    assert by_installer in support_client.get(DASHBOARD).content.decode()
+    page = installer_client.get(DASHBOARD).content.decode()
+    assert by_installer not in page
+    assert "Home name, ZIP code, home id or onboarding reference" in page
+
+
 def test_nothing_found_with_a_bad_date_says_the_dates_were_not_used(
     support_client: Client, installer: User
 ):
