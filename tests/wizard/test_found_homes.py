@@ -47,3 +47,15 @@ def test_a_look_that_kept_no_homes_is_not_shown_as_finding_none(
     )
 
     assert last_found(needs_attention.events.all()) is None
+
+
+def test_a_look_before_the_latest_create_is_not_shown(needs_attention: Onboarding) -> None:
+    """Sent again after a check found nothing: that check speaks of the earlier create, and
+    must not tell support that WattShift has no home for this one."""
+    history.record(
+        needs_attention,
+        history.event(Action.LIST_HOMES, Outcome.SUCCEEDED, params={"candidates": [], "near": []}),
+        history.event(Action.CREATE_HOME, Outcome.UNKNOWN),
+    )
+
+    assert last_found(needs_attention.events.all()) is None

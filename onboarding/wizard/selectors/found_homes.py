@@ -69,11 +69,14 @@ def homes_to_show(
 
 def last_found(events: Iterable[Event]) -> FoundHomes | None:
     """What the latest look in homes/list among an onboarding's events (in history order)
-    found; None if none did, or none kept what it found (a check from before they kept it)."""
+    found since its latest create; None if none did (a look before that create speaks of an
+    earlier one), or none kept what it found (a check from before they kept it)."""
     last = None
     for event in events:
         if event.action == Action.LIST_HOMES:
             last = event
+        elif event.action == Action.CREATE_HOME:
+            last = None
     if last is None:
         return None
     params = last.params or {}
