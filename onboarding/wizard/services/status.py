@@ -43,8 +43,14 @@ def move(
     an expected status, or, with without_home_id, when a home id has been recorded on it
     meanwhile, or, with unchanged_since, when it has been written since that updated_at.
     With events_anyway the events are written even then: they record a call that happened.
+    Leaving needs_attention ends the wait its checks kept (retry_not_before), unless `fields`
+    set one.
     """
     expected = list(expected)
+    if Status.NEEDS_ATTENTION in expected and to != Status.NEEDS_ATTENTION:
+        # A wait kept while it needed attention is its checks' (homes/list's, one list for the
+        # whole account): it ends with them, and never holds back a create or a change.
+        fields.setdefault("retry_not_before", None)
     rows = Onboarding.objects.filter(pk=onboarding.pk, status__in=expected)
     if without_home_id:
         rows = rows.filter(home_id="")

@@ -1,6 +1,8 @@
 """Support's decisions on an onboarding that needs attention: record the home id found, or
 mark it safe to retry (services/resolution.py)."""
 
+from datetime import timedelta
+
 import pytest
 import responses
 from django.contrib.auth.models import User
@@ -106,6 +108,27 @@ def test_support_marks_it_safe_to_retry_and_the_next_submit_creates(
     assert result.events.get(action="mark_safe_to_retry").by == support_user
     assert len(wattshift_api.calls) == 0
 
+    add_created(wattshift_api)
+    add_solar_ok(wattshift_api)
+    assert submission.submit_onboarding(onboarding=result, by=installer).status == Status.COMPLETE
+
+
+def test_a_wait_for_wattshift_s_list_does_not_hold_back_the_create_support_allows(
+    needs_attention: Onboarding,
+    support_user: User,
+    installer: User,
+    wattshift_api: responses.RequestsMock,
+) -> None:
+    """homes/list was rate limited while it needed attention: that wait is the checks'; the
+    draft support lets be sent again is sent at once (homes/create was never limited)."""
+    Onboarding.objects.filter(pk=needs_attention.pk).update(
+        retry_not_before=timezone.now() + timedelta(minutes=5)
+    )
+    needs_attention.refresh_from_db()
+
+    result = resolution.mark_safe_to_retry(onboarding=needs_attention, by=support_user)
+
+    assert result.retry_not_before is None
     add_created(wattshift_api)
     add_solar_ok(wattshift_api)
     assert submission.submit_onboarding(onboarding=result, by=installer).status == Status.COMPLETE
