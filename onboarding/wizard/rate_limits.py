@@ -32,10 +32,15 @@ def wait_asked(error: WattShiftError) -> datetime | None:
     return timezone.now() + timedelta(seconds=error.retry_after) if error.retry_after else None
 
 
+def still_ahead(until: datetime | None) -> bool:
+    """Whether `until`, a time WattShift gave, is still to come."""
+    return until is not None and until > timezone.now()
+
+
 def refuse_until(until: datetime | None) -> None:
     """Raise AskedToWait while `until`, a time WattShift gave, is still ahead: every wait, on a
     row or in the cache, is refused here."""
-    if until is not None and until > timezone.now():
+    if until is not None and still_ahead(until):
         raise AskedToWait(until)
 
 

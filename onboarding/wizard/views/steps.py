@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -22,6 +21,7 @@ from onboarding.wattshift.errors import WattShiftError
 from onboarding.wizard import selectors, steps
 from onboarding.wizard.links import RETURN_TO_CHECK, check_url, home_url, resume_url, step_url
 from onboarding.wizard.models import Onboarding
+from onboarding.wizard.rate_limits import still_ahead, try_again_after
 from onboarding.wizard.services import notices
 from onboarding.wizard.steps import Step, StepForm
 
@@ -244,9 +244,10 @@ def render_check_answers(request: AuthenticatedRequest, onboarding: Onboarding) 
                 for step in steps.STEPS
                 if name in step.form_class.base_fields
             ],
-            "retry_not_before": onboarding.retry_not_before
-            if onboarding.retry_not_before and onboarding.retry_not_before > timezone.now()
-            else None,
+            # The same words as the refusal's message (rate_limits.try_again_after).
+            "wait": try_again_after(onboarding.retry_not_before)
+            if onboarding.retry_not_before and still_ahead(onboarding.retry_not_before)
+            else "",
             "duplicates": duplicates,
             "hidden_duplicates": len(others) - len(duplicates),
             "duplicate_count": len(others),

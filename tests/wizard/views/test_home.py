@@ -575,6 +575,21 @@ def test_check_again_adopts_the_home_for_the_installer_too(
     assert needs_attention.status == Status.COMPLETE
 
 
+def test_a_rate_limited_create_says_one_time_to_try_again(
+    installer_client: Client, ready_onboarding: Onboarding, wattshift_api: responses.RequestsMock
+) -> None:
+    """The refusal's message and check answers' own words name the same minute."""
+    wattshift_api.add(responses.POST, url("homes/create"), status=429, json=RATE_LIMITED)
+    installer_client.post(submit_url(ready_onboarding))
+
+    page = installer_client.post(submit_url(ready_onboarding), follow=True).content.decode()
+
+    said = re.findall(r"WattShift asked to wait, so try again after (\d{1,2}:\d\d [AP]M)\.", page)
+    assert len(said) == 2 and said[0] == said[1], said  # the message, and the page's own words
+    assert page.count("Nothing was sent: WattShift asked to wait") == 1
+    assert len(calls_to(wattshift_api, "homes/create")) == 1
+
+
 def test_check_again_waits_for_the_time_wattshift_gave(
     installer_client: Client, needs_attention: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
