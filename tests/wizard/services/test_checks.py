@@ -76,24 +76,6 @@ def test_a_check_that_finds_the_one_home_records_it_and_tells_the_installer(
     assert ("reconcile", "adopted") in factories.events(needs_attention)
 
 
-def test_a_check_that_finds_several_homes_keeps_them_for_support_to_choose(
-    needs_attention: Onboarding, wattshift_api: responses.RequestsMock
-) -> None:
-    _due_now(needs_attention)
-    wattshift_api.add(
-        responses.POST,
-        url("homes/list"),
-        json=[listed_home(needs_attention, "ws_home_a"), listed_home(needs_attention, "ws_home_b")],
-    )
-
-    assert checks.run_check(onboarding_id=needs_attention.pk) == "settled: needs_attention"
-
-    found = selectors.last_found(needs_attention.events.all())
-    assert found is not None
-    assert [home.id for home in found.candidates] == ["ws_home_a", "ws_home_b"]
-    assert found.at == needs_attention.events.get(action="homes/list").at
-
-
 def test_a_check_whose_list_fails_keeps_why_for_support(
     needs_attention: Onboarding, wattshift_api: responses.RequestsMock
 ) -> None:
@@ -104,6 +86,7 @@ def test_a_check_whose_list_fails_keeps_why_for_support(
 
     found = selectors.last_found(needs_attention.events.all())
     assert found is not None and found.candidates == [] and found.near == []
+    assert found.list_error
     assert found.list_error == needs_attention.events.get(action="homes/list").params["message"]
 
 
@@ -210,11 +193,16 @@ def test_several_matches_stop_the_checks_for_support_to_choose(
         json=[listed_home(needs_attention, "ws_home_a"), listed_home(needs_attention, "ws_home_b")],
     )
 
-    checks.run_check(onboarding_id=needs_attention.pk)
+    assert checks.run_check(onboarding_id=needs_attention.pk) == "settled: needs_attention"
 
     needs_attention.refresh_from_db()
     assert needs_attention.status == Status.NEEDS_ATTENTION
     assert needs_attention.next_check_at is None
+    # The homes it found are kept with the check, for support's page.
+    found = selectors.last_found(needs_attention.events.all())
+    assert found is not None
+    assert [home.id for home in found.candidates] == ["ws_home_a", "ws_home_b"]
+    assert found.at == needs_attention.events.get(action="homes/list").at
 
 
 def test_a_check_not_due_or_held_by_another_worker_does_nothing(

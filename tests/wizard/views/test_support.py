@@ -53,6 +53,7 @@ def test_support_sees_the_history_and_the_matching_homes(
     page = response.content.decode()
     assert response.status_code == 200
     assert "ws_home_match" in page
+    assert 'name="home_id" value="ws_home_match"' in page  # not only ws_home_match_too
     assert "ws_home_same_zip" in page
     assert "ws_home_elsewhere" not in page
     assert "homes/create" in page  # the history
