@@ -52,3 +52,14 @@ def resume_url(onboarding: Onboarding) -> str:
         return home_url(onboarding)
     step = steps.first_unanswered(onboarding)
     return step_url(onboarding, step) if step else check_url(onboarding)
+
+
+def change_url(onboarding: Onboarding, **query: str) -> str:
+    """Change a created home's page (`query`: what it carries, e.g. retry)."""
+    url = onboarding_url("wizard:change_home", onboarding)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def confirm_url(onboarding: Onboarding, *, change: str) -> str:
+    """The confirmation page of the checked changes signed in `change`."""
+    return f"{onboarding_url('wizard:change_confirm', onboarding)}?{urlencode({'change': change})}"

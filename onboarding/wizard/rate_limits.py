@@ -57,3 +57,13 @@ def try_again_after(until: datetime) -> str:
     return _("WattShift asked to wait, so try again after %(time)s.") % {
         "time": formats.time_format(moment, "g:i A")
     }
+
+
+def nothing_sent(error: AskedToWait) -> str:
+    """What a person is told when what they sent waits on WattShift's rate limit."""
+    return _("Nothing was sent: %(reason)s") % {"reason": error.message}
+
+
+def not_checked(error: AskedToWait) -> str:
+    """What a person is told when their "Check again" waits on WattShift's rate limit."""
+    return _("WattShift was not asked again: %(reason)s") % {"reason": error.message}

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,16 +26,15 @@ from onboarding.wizard.change_forms import (
     Proposal,
     initial_from,
 )
-from onboarding.wizard.links import onboarding_url
+from onboarding.wizard.links import change_url, confirm_url
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.places import place_for_zip
-from onboarding.wizard.rate_limits import AskedToWait
+from onboarding.wizard.rate_limits import AskedToWait, nothing_sent
 from onboarding.wizard.selectors import get_onboarding_for
 from onboarding.wizard.services import edits, recovery
 from onboarding.wizard.services.edits import Change, Result, What
 from onboarding.wizard.steps.base import NOT_PROVIDED
 from onboarding.wizard.steps.solar import format_kw, yes_no_label
-from onboarding.wizard.views.home import nothing_sent
 
 Status = Onboarding.Status
 ChangeView = Callable[[AuthenticatedRequest, Onboarding], HttpResponse]
@@ -69,16 +67,6 @@ def not_changeable_message(onboarding: Onboarding) -> str:
     if onboarding.status == Status.DRAFT:
         return _("This home has not been created yet: change its answers before creating it.")
     return _("This home can be changed once WattShift has created it completely.")
-
-
-def change_url(onboarding: Onboarding, **query: str) -> str:
-    url = onboarding_url("wizard:change_home", onboarding)
-    return f"{url}?{urlencode(query)}" if query else url
-
-
-def confirm_url(onboarding: Onboarding, *, change: str) -> str:
-    """The confirmation page of the checked changes signed in `change`."""
-    return f"{onboarding_url('wizard:change_confirm', onboarding)}?{urlencode({'change': change})}"
 
 
 @require_http_methods(["GET", "POST"])

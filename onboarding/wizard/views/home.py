@@ -16,7 +16,7 @@ from onboarding.wizard.chart_text import describe_chart
 from onboarding.wizard.charts import home_timezone, price_chart
 from onboarding.wizard.links import check_url, home_url
 from onboarding.wizard.models import Onboarding
-from onboarding.wizard.rate_limits import AskedToWait
+from onboarding.wizard.rate_limits import AskedToWait, not_checked, nothing_sent
 from onboarding.wizard.selectors import get_onboarding_for
 from onboarding.wizard.services import (
     edits,
@@ -67,14 +67,6 @@ def submit(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
         # One request: the home page itself, its prices fetched right after the create.
         return navigate(render_home(request, onboarding), home_url(onboarding))
     return redirect("wizard:home", public_id=onboarding.public_id)
-
-
-def nothing_sent(error: AskedToWait) -> str:
-    return _("Nothing was sent: %(reason)s") % {"reason": error.message}
-
-
-def not_checked(error: AskedToWait) -> str:
-    return _("WattShift was not asked again: %(reason)s") % {"reason": error.message}
 
 
 def _show_check_answers(request: AuthenticatedRequest, onboarding: Onboarding) -> HttpResponse:

@@ -17,9 +17,9 @@ from onboarding.http import AuthenticatedRequest
 from onboarding.wizard import selectors
 from onboarding.wizard.forms import MarkSafeToRetryForm, ResolveWithHomeIdForm
 from onboarding.wizard.models import Onboarding
-from onboarding.wizard.rate_limits import AskedToWait
+from onboarding.wizard.rate_limits import AskedToWait, not_checked
 from onboarding.wizard.services import reconciliation, resolution
-from onboarding.wizard.views.home import not_checked, sent_answers
+from onboarding.wizard.views.home import sent_answers
 
 Status = Onboarding.Status
 SupportView = Callable[[AuthenticatedRequest, Onboarding], HttpResponse]
