@@ -47,8 +47,12 @@ class LookupFailed:
     message: str
     not_before: datetime | None = None
 
-    def raise_it(self) -> NoReturn:
+    def refuse(self) -> None:
+        """Raise AskedToWait while WattShift's wait for this lookup runs."""
         refuse_until(self.not_before)
+
+    def raise_it(self) -> NoReturn:
+        self.refuse()
         raise RememberedFailure(self.message)
 
 
@@ -70,7 +74,9 @@ def utilities_for_zip(
     """
     key = UTILITIES_CACHE_KEY.format(zipcode=zipcode, order="solar" if solar_first else "usual")
     if fresh:
-        _refuse_while_asked_to_wait(key)
+        # Not even "Try again" asks while WattShift's wait for this lookup runs.
+        if isinstance(cached := cache.get(key), LookupFailed):
+            cached.refuse()
     elif (found := _remembered(key)) is not None:
         return found
     lock = f"{key}:lookup"
@@ -119,13 +125,6 @@ def _remembered(key: str) -> list[Utility] | None:
     if isinstance(cached, LookupFailed):
         cached.raise_it()
     return None if cached is None else list(cached)
-
-
-def _refuse_while_asked_to_wait(key: str) -> None:
-    """Raise AskedToWait while this lookup's rate limit runs: not even "Try again" asks."""
-    cached = cache.get(key)
-    if isinstance(cached, LookupFailed):
-        refuse_until(cached.not_before)
 
 
 def _wait_for_other_lookup(key: str, lock: str) -> list[Utility] | None:
