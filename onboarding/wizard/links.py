@@ -3,7 +3,7 @@
 from functools import cache
 from uuid import UUID
 
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
 
 from onboarding.wizard import steps
@@ -16,14 +16,17 @@ _SOME_ID = UUID(int=0)
 def onboarding_url(name: str, onboarding: Onboarding, *more: str) -> str:
     """The page `name` (a wizard URL name) of this onboarding. Each URL is reversed once per
     process and the public id put in: reverse() costs ~60 µs, and a list makes dozens."""
-    before, after = _around_the_id(get_script_prefix(), name, *more)
+    before, after = _around_the_id(get_urlconf(), get_script_prefix(), name, *more)
     return f"{before}{onboarding.public_id}{after}"
 
 
 @cache
-def _around_the_id(script_prefix: str, name: str, *more: str) -> tuple[str, str]:
-    # The script prefix is in the key: reverse() puts it in front of every URL.
-    before, after = reverse(name, args=[_SOME_ID, *more]).split(str(_SOME_ID))
+def _around_the_id(
+    urlconf: str | None, script_prefix: str, name: str, *more: str
+) -> tuple[str, str]:
+    # What reverse() reads besides the name is in the key: the request's URLconf (None: the
+    # settings'), and the script prefix it puts in front of every URL.
+    before, after = reverse(name, urlconf=urlconf, args=[_SOME_ID, *more]).split(str(_SOME_ID))
     return before, after
 
 
