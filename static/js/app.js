@@ -20,26 +20,32 @@
 
   // The polite live region in base.html; emptied first so the same words are announced again.
   // A newer message replaces one not yet said.
-  var unsaid = null; // the timer of the last message, until it is said
+  var unsaid = null; // {message, timer}: the last message, until it is said
 
   function announce(message) {
     var live = document.getElementById("live-region");
     if (!live || !message) {
       return;
     }
-    window.clearTimeout(unsaid);
+    cancelAnnouncement();
     live.textContent = "";
-    unsaid = window.setTimeout(function () {
-      unsaid = null;
-      live.textContent = message;
-    }, 50);
+    unsaid = {
+      message: message,
+      timer: window.setTimeout(function () {
+        unsaid = null;
+        live.textContent = message;
+      }, 50),
+    };
   }
 
   // A message about a wait that is already over ("Saving…" for a save answered within 50 ms)
   // is not said at all: said after the next page appeared, it would tell of something past.
-  function cancelAnnouncement() {
-    window.clearTimeout(unsaid);
-    unsaid = null;
+  // With `message`, only that one (another, queued since, is still said).
+  function cancelAnnouncement(message) {
+    if (unsaid && (!message || unsaid.message === message)) {
+      window.clearTimeout(unsaid.timer);
+      unsaid = null;
+    }
   }
 
   // Whether the server answered with success. htmx leaves detail.successful unset when the
@@ -161,6 +167,7 @@
   // The server's exactly-once guard stays the real protection; this only shows the wait.
   (function () {
     var pressed = new WeakMap(); // form -> the button that sent it
+    var busyLabels = new WeakMap(); // form -> the words announced while it waits
     var slowTimers = new WeakMap();
     var failed = null; // {form, button, notice}: the last form that could not be sent
 
@@ -203,6 +210,7 @@
         button.textContent = label;
       }
       if (label) {
+        busyLabels.set(form, label);
         announce(label);
       }
       var slow = button && button.getAttribute("data-slow-message");
@@ -223,7 +231,10 @@
     }
 
     function clearBusy(form) {
-      cancelAnnouncement();
+      if (busyLabels.has(form)) {
+        cancelAnnouncement(busyLabels.get(form));
+        busyLabels.delete(form);
+      }
       window.clearTimeout(slowTimers.get(form));
       removeNotice(form, "slow");
       form.removeAttribute("aria-busy");
