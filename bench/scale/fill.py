@@ -33,6 +33,7 @@ from onboarding.wizard.models import (
     Onboarding,
     search_key,
 )
+from onboarding.wizard.services.history import Action, Outcome
 
 SUPPORT = "sam.support"
 # (username, first name, last name, share of the onboardings): a few installers do most.
@@ -336,10 +337,10 @@ def events_and_homes(
         if row.status == Onboarding.Status.DRAFT:
             continue
         unknown = row.status == Onboarding.Status.NEEDS_ATTENTION
-        calls = [("homes/create", "unknown" if unknown else "succeeded")]
+        calls = [(Action.CREATE_HOME, Outcome.UNKNOWN if unknown else Outcome.SUCCEEDED)]
         if row.has_solar and not unknown:
             solar_failed = row.status == Onboarding.Status.HOME_CREATED
-            calls.append(("homes/solar/create", "failed" if solar_failed else "succeeded"))
+            calls.append((Action.ADD_SOLAR, Outcome.FAILED if solar_failed else Outcome.SUCCEEDED))
         history += [
             Event(onboarding=row, by=row.owner, action=action, outcome=outcome)
             for action, outcome in calls
@@ -374,8 +375,14 @@ def first_check(row: Onboarding, zip_homes: list[Home]) -> list[Event]:
     search = selectors.HomeSearch(candidates=[], near=near, requested_at=row.updated_at)
     found = {"matches": 0, **selectors.kept_homes(search)}
     return [
-        Event(onboarding=row, by=row.owner, action="homes/list", outcome="succeeded", params=found),
-        Event(onboarding=row, by=row.owner, action="reconcile", outcome="too_soon"),
+        Event(
+            onboarding=row,
+            by=row.owner,
+            action=Action.LIST_HOMES,
+            outcome=Outcome.SUCCEEDED,
+            params=found,
+        ),
+        Event(onboarding=row, by=row.owner, action=Action.RECONCILE, outcome=Outcome.TOO_SOON),
     ]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
-from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
 
 from bench.browser import Browser, Hit
@@ -17,9 +17,9 @@ from bench.scale.fill import INSTALLERS, KNOWN_NAME, SUPPORT
 from bench.servers import BenchError
 from onboarding.sandbox.models import SandboxHome
 from onboarding.wizard import steps
+from onboarding.wizard.links import check_url, onboarding_url
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.selectors import PAGE_SIZE, Cursor
-from onboarding.wizard.selectors.upstream import HOMES_CACHE_KEY
 
 FLOOR = "/bench/floor/"
 # The CSV export is timed to its first bytes: what the person waits for before the download.
@@ -34,8 +34,6 @@ class Target:
     path: str
     # Read only the first CSV_FIRST_BYTES of the answer (the streamed CSV export).
     first_bytes: bool = False
-    # Empty the shared cache of homes/list first (the resolve page must not need it).
-    fresh_homes_list: bool = False
 
 
 @dataclass
@@ -78,7 +76,7 @@ def targets() -> list[Target]:
         Target("Installer: dashboard", INSTALLER, "/"),
         Target("Installer: search “ramirez 12 oak”", INSTALLER, query(q="ramirez 12 oak")),
         Target("Installer: a wizard step (home details)", INSTALLER, _step(at_home, "about-home")),
-        Target("Installer: check answers", INSTALLER, f"/onboardings/{ready.public_id}/check/"),
+        Target("Installer: check answers", INSTALLER, check_url(ready)),
         Target("Support: dashboard", SUPPORT_STAFF, "/"),
         Target(
             "Support: page 2 (its Next link)",
@@ -109,24 +107,10 @@ def targets() -> list[Target]:
             ),
         ),
         Target("Needs-attention list", SUPPORT_STAFF, query(status="needs_attention")),
-        # The page shows what the last check kept and asks WattShift nothing: with the shared
-        # cache of homes/list emptied first, then with whatever the cache holds.
+        # It shows what the last check kept: the upstream column says it asks WattShift nothing.
+        Target("Resolve page", SUPPORT_STAFF, onboarding_url("wizard:resolve", stuck)),
         Target(
-            "Resolve page, homes/list not cached",
-            SUPPORT_STAFF,
-            f"/onboardings/{stuck.public_id}/resolve/",
-            fresh_homes_list=True,
-        ),
-        Target(
-            "Resolve page, viewed again",
-            SUPPORT_STAFF,
-            f"/onboardings/{stuck.public_id}/resolve/",
-        ),
-        Target(
-            "CSV export, first 64 KB",
-            SUPPORT_STAFF,
-            "/onboardings.csv",
-            first_bytes=True,
+            "CSV export, first 64 KB", SUPPORT_STAFF, reverse("wizard:export"), first_bytes=True
         ),
     ]
 
@@ -144,7 +128,7 @@ def _first(rows: Any, wanted: Any) -> Onboarding:
 
 
 def _step(row: Onboarding, slug: str) -> str:
-    return f"/onboardings/{row.public_id}/{slug}/"
+    return onboarding_url("wizard:step", row, slug)
 
 
 @dataclass
@@ -177,8 +161,6 @@ def measure(base_url: str, password: str, pages: list[Target], rounds: int) -> M
     for round_number in range(rounds + 1):
         for page in pages:
             browser = browsers[page.who]
-            if page.fresh_homes_list:
-                cache.delete(HOMES_CACHE_KEY)
             sample, hit = _ask(browser, page)
             browser.ask_floor()
             measured.hits.append(hit)
