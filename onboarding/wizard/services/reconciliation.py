@@ -40,13 +40,12 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
     """
     if onboarding.status != Status.NEEDS_ATTENTION:
         return onboarding
+    sent_at = create_sent_at(onboarding)
     timed = history.Stopwatch()
     try:
         # A list asked for before the grace period ended cannot prove the home was not made.
         search = selectors.find_homes(
-            onboarding=onboarding,
-            fresh=by is not None,
-            not_before=create_sent_at(onboarding) + reconcile_grace(),
+            onboarding=onboarding, fresh=by is not None, not_before=sent_at + reconcile_grace()
         )
     except AskedToWait as wait:
         # Nothing was sent (this onboarding's wait, or the account's list's): not a failed list.
@@ -105,7 +104,7 @@ def reconcile_onboarding(*, onboarding: Onboarding, by: User | None) -> Onboardi
             onboarding.refresh_from_db()
         return onboarding
     if not candidates:
-        waited = search.requested_at - create_sent_at(onboarding)
+        waited = search.requested_at - sent_at
         if waited < reconcile_grace():
             if not move(
                 onboarding,
