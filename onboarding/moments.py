@@ -19,7 +19,16 @@ def when(moment: datetime | None) -> SafeString | str:
         return ""
     local = timezone.localtime(moment)
     year = "" if local.year == timezone.localdate().year else f" {local.year}"
-    day = f"{local.day} {MONTHS_3[local.month].title()}{year}"
-    meridiem = _("PM") if local.hour > 11 else _("AM")
-    text = f"{day}, {local.hour % 12 or 12}:{local.minute:02d} {meridiem}"
+    text = f"{day_and_month(local)}{year}, {clock_time(local)}"
     return mark_safe(f'<time datetime="{local.isoformat()}">{escape(text)}</time>')  # noqa: S308
+
+
+def day_and_month(local: datetime) -> str:
+    """ "27 Nov": Django's "j M" written out."""
+    return f"{local.day} {MONTHS_3[local.month].title()}"
+
+
+def clock_time(local: datetime) -> str:
+    """ "9:14 AM": Django's "g:i A" written out."""
+    meridiem = _("PM") if local.hour > 11 else _("AM")
+    return f"{local.hour % 12 or 12}:{local.minute:02d} {meridiem}"

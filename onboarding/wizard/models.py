@@ -7,9 +7,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from onboarding.moments import clock_time, day_and_month
 from onboarding.wattshift.types import Appliance
 from onboarding.wizard.places import place_for_zip
 
@@ -183,7 +184,8 @@ class Onboarding(models.Model):
             return self.home_name
         started = timezone.localtime(self.created_at) if self.created_at else timezone.localtime()
         today = started.date() == timezone.localdate()
-        when = dateformat.format(started, "g:i A" if today else "j M, g:i A")
+        # moments' words for "g:i A" and "j M, g:i A": a page of drafts names each of them.
+        when = clock_time(started) if today else f"{day_and_month(started)}, {clock_time(started)}"
         place = " ".join(filter(None, (place_for_zip(self.zipcode), self.zipcode)))
         if place:
             return str(_("Draft – %(place)s, started %(when)s") % {"place": place, "when": when})
