@@ -26,12 +26,11 @@ from onboarding.wattshift.types import Home
 from onboarding.wizard import selectors, steps
 from onboarding.wizard.models import (
     APPLIANCE_COLUMNS,
-    SEARCH_INPUTS,
     AcType,
     Answer,
     Event,
     Onboarding,
-    search_key,
+    search_text_for,
 )
 from onboarding.wizard.services.history import Action, Outcome
 
@@ -318,7 +317,7 @@ def onboarding(
             for name in step.answers:
                 setattr(row, name, Onboarding.unanswered(name))
     # As every write of the model keeps it (Onboarding.save, the step forms, status moves).
-    row.search_text = search_key(*(getattr(row, name) for name in SEARCH_INPUTS))
+    row.search_text = search_text_for(row)
     lost = status == Onboarding.Status.NEEDS_ATTENTION
     return row, lost and (example is not None or rng.random() < 0.5)
 

@@ -33,7 +33,10 @@ APPLIANCE_COLUMNS: dict[str, Appliance] = {
 }
 
 
+# The home's answers a search reads; its installer's names come after them (search_text_for).
 SEARCH_INPUTS = ("home_name", "zipcode", "home_id")
+# The installer's, a User's.
+OWNER_SEARCH_INPUTS = ("username", "first_name", "last_name")
 
 
 def search_key(*texts: str) -> str:
@@ -42,6 +45,16 @@ def search_key(*texts: str) -> str:
     decomposed = unicodedata.normalize("NFKD", " ".join(texts))
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return " ".join(re.sub(r"[^\w]+", " ", plain).split())
+
+
+def search_text_for(onboarding: "Onboarding", **values: str) -> str:
+    """What `search_text` holds: the home's name, ZIP code and home id (`values` in place of
+    the row's), then its installer's username, first and last name, all as search_key writes
+    them, so every word of a search is a condition on this one column (one trigram index scan
+    on PostgreSQL, whatever the words match)."""
+    home = (values.get(name, getattr(onboarding, name)) for name in SEARCH_INPUTS)
+    owner = onboarding.owner
+    return search_key(*home, *(getattr(owner, name) for name in OWNER_SEARCH_INPUTS))
 
 
 class AcType(models.TextChoices):
@@ -112,8 +125,9 @@ class Onboarding(models.Model):
 
     # What the upstream did with it.
     home_id = models.CharField(_("home id"), max_length=128, blank=True, db_index=True)
-    # The home's name, ZIP code and home id as search compares them (search_key): kept by every
-    # write of those three, so a search reads one indexed column (trigrams on PostgreSQL).
+    # The home's name, ZIP code and home id and its installer's names as search compares them
+    # (search_text_for): kept by every write of those (an installer's rename rewrites theirs),
+    # so a search reads one indexed column (trigrams on PostgreSQL).
     search_text = models.TextField(blank=True, editable=False)
     last_error = models.TextField(blank=True)
     # WattShift's complaints about answers of the last create, by question (form field name):
@@ -192,7 +206,7 @@ class Onboarding(models.Model):
         return str(_("Draft started %(when)s") % {"when": when})
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_text = search_key(self.home_name, self.zipcode, self.home_id)
+        self.search_text = search_text_for(self)
         super().save(*args, **kwargs)
 
     @classmethod

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth.models import User
 
-from onboarding.wizard.models import AcType, Answer, Event, Onboarding, search_key
+from onboarding.wizard.models import AcType, Answer, Event, Onboarding, search_text_for
 from onboarding.wizard.services import reconciliation
 from tests.wizard.upstream import HOME_ID, SHARED_ID
 
@@ -70,7 +70,7 @@ def many(owner: User, count: int, *, through: str = "solar", **fields: object) -
     search_text filled as save() fills it."""
     rows = [Onboarding(owner=owner, **answers(through=through, **fields)) for _ in range(count)]
     for row in rows:
-        row.search_text = search_key(row.home_name, row.zipcode, row.home_id)
+        row.search_text = search_text_for(row)
     Onboarding.objects.bulk_create(rows, batch_size=500)
 
 

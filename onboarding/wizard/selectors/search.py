@@ -1,14 +1,13 @@
 """Finding onboardings: every word typed must match somewhere, and the dashboard's filters.
 
-A word matches the home (its name, ZIP code or home id, through `search_text`), the onboarding's
-reference (a hex fragment of its public id) or its installer (username, first or last name).
+A word matches the home (its name, ZIP code or home id) or its installer (username, first or last
+name), all through `search_text`, or the onboarding's reference (a hex fragment of its public id).
 Each filter is a condition in the database. The list is newest change first, or newest started
 first when it is narrowed to when they were started (Filters.order).
 """
 
 import operator
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import reduce
@@ -55,8 +54,7 @@ class Filters:
 
 
 def people_with_onboardings() -> QuerySet[User]:
-    """Everyone who owns an onboarding, by username: support's installer filter, and whose names
-    a search compares its words with."""
+    """Everyone who owns an onboarding, by username: support's installer filter."""
     owns = Onboarding.objects.filter(owner=OuterRef("pk"))
     return (
         User.objects.filter(Exists(owns))
@@ -66,20 +64,19 @@ def people_with_onboardings() -> QuerySet[User]:
 
 
 def search_onboardings(
-    onboardings: QuerySet[Onboarding], *, filters: Filters, people: Iterable[User] = ()
+    onboardings: QuerySet[Onboarding], *, filters: Filters
 ) -> QuerySet[Onboarding]:
     """Narrow a list to the onboardings every word of `filters.query` matches and every other
     filter allows.
 
     A word matches, ignoring case, accents and punctuation, when it is part of the home's name,
-    ZIP code or home id, or of the username, first or last name of its installer among `people`
-    (names are compared as search_key writes them, which a database cannot do for accents, so
-    the matching people are found here and the query asks for their ids), or when it is 6 or
-    more hex digits of the onboarding's reference (hyphens ignored).
+    ZIP code or home id, or of the username, first or last name of its installer (all of them
+    in `search_text`, as search_key writes them: a database cannot drop accents on every
+    database), or when it is 6 or more hex digits of the onboarding's reference (hyphens
+    ignored).
     """
-    named = [(person.pk, _person_key(person)) for person in people]
     for word in _words(filters.query):
-        onboardings = onboardings.filter(_matches(word, named))
+        onboardings = onboardings.filter(_matches(word))
     if filters.status in Onboarding.Status.values:
         onboardings = onboardings.filter(status=filters.status)
     if filters.owner_id is not None:
@@ -93,10 +90,6 @@ def search_onboardings(
             created_at__lt=_start_of(filters.created_to + timedelta(days=1))
         )
     return onboardings
-
-
-def _person_key(person: User) -> str:
-    return search_key(person.get_username(), person.first_name, person.last_name)
 
 
 def _words(query: str) -> list[str]:
@@ -114,13 +107,11 @@ def _public_fragment(word: str) -> str:
     return ""
 
 
-def _matches(word: str, named: list[tuple[int, str]]) -> Q:
+def _matches(word: str) -> Q:
     matches: list[Q] = []
     if key := search_key(word):
         # search_text is already lower case: a plain contains is what the trigram index serves.
         matches.append(Q(search_text__contains=key))
-        if owners := [pk for pk, name in named if key in name]:
-            matches.append(Q(owner_id__in=owners))
     if fragment := _public_fragment(word):
         matches.append(Q(Contains(PUBLIC_HEX, fragment)))
     return reduce(operator.or_, matches)

@@ -17,7 +17,7 @@ from django.db import connections, transaction
 from django.db.models import QuerySet, sql
 from django.utils import timezone
 
-from onboarding.wizard.models import SEARCH_INPUTS, Event, Onboarding, search_key
+from onboarding.wizard.models import SEARCH_INPUTS, Event, Onboarding, search_text_for
 from onboarding.wizard.services import history
 
 logger = logging.getLogger(__name__)
@@ -71,8 +71,8 @@ def update_returning(onboarding: Onboarding, rows: QuerySet[Onboarding], **value
     the instance. False, with the instance untouched, when no row matched."""
     values.setdefault("updated_at", timezone.now())
     if values.keys() & set(SEARCH_INPUTS):
-        values["search_text"] = search_key(
-            *(values.get(name, getattr(onboarding, name)) for name in SEARCH_INPUTS)
+        values["search_text"] = search_text_for(
+            onboarding, **{name: values[name] for name in SEARCH_INPUTS if name in values}
         )
     query = rows.query.chain(sql.UpdateQuery)
     assert isinstance(query, sql.UpdateQuery)  # noqa: S101 - chain() made it one

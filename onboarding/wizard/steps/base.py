@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from onboarding.wizard.models import SEARCH_INPUTS, Onboarding, search_key
+from onboarding.wizard.models import SEARCH_INPUTS, Onboarding, search_text_for
 
 NOT_PROVIDED = _("Not provided")
 
@@ -216,9 +216,7 @@ class StepForm(BuiltForOnboarding, forms.Form):
                 name: message for name, message in refused.items() if name not in self.fields
             }
         if changed & set(SEARCH_INPUTS):
-            values["search_text"] = self.onboarding.search_text = search_key(
-                *(getattr(self.onboarding, name) for name in SEARCH_INPUTS)
-            )
+            values["search_text"] = self.onboarding.search_text = search_text_for(self.onboarding)
         # Compare-and-set on the status: answers never change under a running submission.
         current = Onboarding.objects.filter(
             pk=self.onboarding.pk, status=Onboarding.Status.DRAFT, **self.store_guard()

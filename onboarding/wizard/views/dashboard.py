@@ -43,15 +43,12 @@ class Listing:
 
 def listing(request: AuthenticatedRequest) -> Listing:
     """The dashboard's search and filters applied to what this person may see. Support's
-    installer filter offers everyone who owns an onboarding; an installer's words are matched
-    with their own name only, since they see only their own."""
+    installer filter offers everyone who owns an onboarding."""
     people = list(selectors.people_with_onboardings()) if is_support(request.user) else None
     form = forms.OnboardingSearchForm(request.GET, people=people)
     filters = form.filters()
     visible = selectors.onboardings_visible_to(request.user)
-    found = selectors.search_onboardings(
-        visible, filters=filters, people=people if people is not None else [request.user]
-    )
+    found = selectors.search_onboardings(visible, filters=filters)
     return Listing(form=form, filters=filters, visible=visible, found=found)
 
 
