@@ -55,7 +55,7 @@ def listing(request: AuthenticatedRequest) -> Listing:
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     listed = listing(request)
     page = selectors.keyset_page(
-        listed.found,
+        selectors.as_listed(listed.found),
         by=listed.filters.order,
         cursor=request.GET.get("cursor", ""),
         number=request.GET.get("page", ""),
@@ -64,7 +64,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         {
             "onboarding": onboarding,
             "label": str(onboarding),
-            "progress": steps.progress(onboarding),
+            # Drafts only show it: a sent one shows its home id.
+            "progress": steps.progress(onboarding) if onboarding.is_draft else None,
             "resume_url": resume_url(onboarding),
             "discardable": selectors.is_discardable(onboarding),
         }
@@ -86,6 +87,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         "needs_attention": needs_attention,
         "is_support": support,
         "onboarding_url": onboarding_url,
+        # Each status's words once a page, not get_status_display()'s dict of choices a row.
+        "status_labels": {value: str(label) for value, label in Onboarding.Status.choices},
         # The date column is the one the list is in order of.
         "newest_started_first": newest_started_first,
     }
@@ -144,7 +147,7 @@ def _needs_attention(visible: QuerySet[Onboarding]) -> tuple[list[Onboarding], i
     """The newest ATTENTION_SHOWN onboardings that need attention, and how many there are
     (None: more than ATTENTION_COUNT_LIMIT)."""
     attention = visible.filter(status=Onboarding.Status.NEEDS_ATTENTION)
-    shown = list(attention[:ATTENTION_SHOWN])
+    shown = list(selectors.as_listed(attention)[:ATTENTION_SHOWN])
     if len(shown) < ATTENTION_SHOWN:
         return shown, len(shown)
     return shown, selectors.bounded_count(attention, ATTENTION_COUNT_LIMIT)
@@ -196,7 +199,8 @@ def discard(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
         "wizard/discard.html",
         {
             "onboarding": onboarding,
-            "progress": steps.progress(onboarding),
+            # Drafts only show it: a sent one shows its home id.
+            "progress": steps.progress(onboarding) if onboarding.is_draft else None,
             "back_url": reverse("wizard:dashboard"),
         },
     )
