@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -96,9 +95,13 @@ class OnboardingSearchForm(forms.Form):
     )
 
     def __init__(
-        self, data: Mapping[str, Any] | None = None, *, people: Sequence[User] | None = None
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        people: Sequence[tuple[int, str, str, str]] | None = None,
     ) -> None:
-        """`people`: whom the installer filter offers (support's); None leaves it out."""
+        """`people`: whom the installer filter offers (support's), as (id, username, first
+        name, last name); None leaves it out."""
         if data is not None:
             data = {name: without_control_characters(str(data.get(name, ""))) for name in data}
         super().__init__(data)
@@ -109,7 +112,7 @@ class OnboardingSearchForm(forms.Form):
         else:
             installer = self.fields["installer"]
             assert isinstance(installer, OptionalChoice)  # noqa: S101 - declared above
-            installer.choices = [("", _("Anyone")), *((str(p.pk), _name(p)) for p in people)]
+            installer.choices = [("", _("Anyone")), *((str(p[0]), _name(*p[1:])) for p in people)]
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -151,10 +154,11 @@ class OnboardingSearchForm(forms.Form):
         return query
 
 
-def _name(person: User) -> str:
-    """How the installer filter names someone: "Ina Ramírez (ina)", or the username alone."""
-    full = person.get_full_name()
-    return f"{full} ({person.get_username()})" if full else person.get_username()
+def _name(username: str, first_name: str, last_name: str) -> str:
+    """How the installer filter names someone: "Ina Ramírez (ina)", or the username alone (the
+    full name as User.get_full_name writes it)."""
+    full = f"{first_name} {last_name}".strip()
+    return f"{full} ({username})" if full else username
 
 
 # Upstream ids look like "ws_home_123456789"; accept the characters ids are made of, no spaces.

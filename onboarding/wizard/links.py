@@ -1,5 +1,6 @@
 """Where each page of an onboarding lives."""
 
+from collections.abc import Callable
 from functools import cache
 from uuid import UUID
 
@@ -16,8 +17,14 @@ _SOME_ID = UUID(int=0)
 def onboarding_url(name: str, onboarding: Onboarding, *more: str) -> str:
     """The page `name` (a wizard URL name) of this onboarding. Each URL is reversed once per
     process and the public id put in: reverse() costs ~60 µs, and a list makes dozens."""
+    return url_for_each(name, *more)(onboarding)
+
+
+def url_for_each(name: str, *more: str) -> Callable[[Onboarding], str]:
+    """onboarding_url(name, …, *more) for the many onboardings of one page: what is around the
+    id is looked up once (the request's URLconf and script prefix are per-request reads)."""
     before, after = _around_the_id(get_urlconf(), get_script_prefix(), name, *more)
-    return f"{before}{onboarding.public_id}{after}"
+    return lambda onboarding: f"{before}{onboarding.public_id}{after}"
 
 
 @cache

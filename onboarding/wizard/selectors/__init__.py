@@ -11,7 +11,6 @@ from onboarding.wizard.selectors.found_homes import (
     last_found,
 )
 from onboarding.wizard.selectors.onboardings import (
-    as_listed,
     get_onboarding_for,
     is_discardable,
     likely_duplicates,
@@ -62,7 +61,6 @@ __all__ = [
     "HomeSearch",
     "Page",
     "RememberedFailure",
-    "as_listed",
     "bounded_count",
     "cached_utilities_for_zip",
     "check_home_id",

@@ -30,30 +30,6 @@ def onboardings_visible_to(user: User | AnonymousUser) -> QuerySet[Onboarding]:
     return onboardings.filter(owner=user)
 
 
-# What no list of onboardings shows: the search text, WattShift's complaints, the background
-# check's bookkeeping, a notice, who sent it, and the installer's details but their username.
-# A page reads 20 rows, 40 with the needs-attention block: each column less is less to load.
-NOT_LISTED = (
-    "search_text",
-    "upstream_field_errors",
-    "retry_not_before",
-    "next_check_at",
-    "checks_made",
-    "owner_notice",
-    "submitted_by",
-    *(
-        f"owner__{field}"
-        for field in ("password", "last_login", "is_superuser", "first_name", "last_name")
-    ),
-    *(f"owner__{field}" for field in ("email", "is_staff", "is_active", "date_joined")),
-)
-
-
-def as_listed(rows: QuerySet[Onboarding]) -> QuerySet[Onboarding]:
-    """`rows` with only what a list shows loaded (the rest would be one query per row)."""
-    return rows.select_related("owner").defer(*NOT_LISTED)
-
-
 def get_onboarding_for(
     user: User | AnonymousUser, public_id: UUID | str, *, with_duplicate_count: bool = False
 ) -> Onboarding:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +21,7 @@ from onboarding.accounts.roles import is_support
 from onboarding.http import AuthenticatedRequest
 from onboarding.wizard import export as export_csv
 from onboarding.wizard import forms, selectors, steps
-from onboarding.wizard.links import onboarding_url, resume_url, step_url
+from onboarding.wizard.links import resume_url, step_url, url_for_each
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.services import drafts
 from onboarding.wizard.views.steps import navigate, render_step
@@ -39,23 +40,41 @@ class Listing:
     filters: selectors.Filters
     visible: QuerySet[Onboarding]
     found: QuerySet[Onboarding]
+    # Each installer's username by id: the lists name installers from it (owner_names).
+    usernames: dict[int, str]
+
+    def owner_names(self, *lists: list[Onboarding]) -> dict[int, str]:
+        """The username of each installer in `lists`. The rows are read without their installer
+        (a join and a User per row): support's filter has read everyone who owns one, and an
+        installer sees only their own. One query more only for an installer whose first
+        onboarding was started since the filter's list was read."""
+        missing = {row.owner_id for rows in lists for row in rows} - self.usernames.keys()
+        if missing:
+            found = User.objects.filter(pk__in=missing).values_list("pk", "username")
+            self.usernames.update(found)
+        return self.usernames
 
 
 def listing(request: AuthenticatedRequest) -> Listing:
     """The dashboard's search and filters applied to what this person may see. Support's
     installer filter offers everyone who owns an onboarding."""
-    people = list(selectors.people_with_onboardings()) if is_support(request.user) else None
+    people = selectors.people_with_onboardings() if is_support(request.user) else None
     form = forms.OnboardingSearchForm(request.GET, people=people)
     filters = form.filters()
-    visible = selectors.onboardings_visible_to(request.user)
+    visible = selectors.onboardings_visible_to(request.user).select_related(None)
     found = selectors.search_onboardings(visible, filters=filters)
-    return Listing(form=form, filters=filters, visible=visible, found=found)
+    usernames = (
+        {pk: username for pk, username, *_names in people}
+        if people is not None
+        else {request.user.pk: request.user.get_username()}
+    )
+    return Listing(form=form, filters=filters, visible=visible, found=found, usernames=usernames)
 
 
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     listed = listing(request)
     page = selectors.keyset_page(
-        selectors.as_listed(listed.found),
+        listed.found,
         by=listed.filters.order,
         cursor=request.GET.get("cursor", ""),
         number=request.GET.get("page", ""),
@@ -86,7 +105,11 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         "rows": rows,
         "needs_attention": needs_attention,
         "is_support": support,
-        "onboarding_url": onboarding_url,
+        "owner_names": listed.owner_names(page.rows, needs_attention),
+        "home_url": url_for_each("wizard:home"),
+        "resolve_url": url_for_each("wizard:resolve"),
+        "discard_url": url_for_each("wizard:discard"),
+        "attention_formats": {"zipcode": _("ZIP code %(zipcode)s"), "by": _("by %(owner)s")},
         # Each status's words once a page, not get_status_display()'s dict of choices a row.
         "status_labels": {value: str(label) for value, label in Onboarding.Status.choices},
         # The date column is the one the list is in order of.
@@ -147,7 +170,7 @@ def _needs_attention(visible: QuerySet[Onboarding]) -> tuple[list[Onboarding], i
     """The newest ATTENTION_SHOWN onboardings that need attention, and how many there are
     (None: more than ATTENTION_COUNT_LIMIT)."""
     attention = visible.filter(status=Onboarding.Status.NEEDS_ATTENTION)
-    shown = list(selectors.as_listed(attention)[:ATTENTION_SHOWN])
+    shown = list(attention[:ATTENTION_SHOWN])
     if len(shown) < ATTENTION_SHOWN:
         return shown, len(shown)
     return shown, selectors.bounded_count(attention, ATTENTION_COUNT_LIMIT)

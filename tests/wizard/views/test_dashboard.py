@@ -18,9 +18,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from onboarding.wizard import export
+from onboarding.wizard import export, selectors
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.selectors import COUNT_LIMIT
+from onboarding.wizard.views import dashboard
 from tests.wizard import factories
 from tests.wizard.pages import step_url
 
@@ -833,3 +834,32 @@ def test_an_export_with_a_bad_date_goes_back_to_the_dashboard(support_client: Cl
 def test_the_export_needs_login(client: Client, db):
     response = client.get(reverse("wizard:export"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_rows_name_their_installer_without_reading_a_user_per_row(
+    support_client: Client, installer: User, other_installer: User
+) -> None:
+    factories.many(installer, 3, home_name="Ina's home")
+    factories.many(other_installer, 2, home_name="Oscar's home")
+    with CaptureQueriesContext(connection) as captured:
+        response = support_client.get(DASHBOARD)
+    names = re.findall(r'data-label="Installer">([^<]*)<', response.content.decode())
+    assert sorted(names) == ["ina", "ina", "ina", "oscar", "oscar"]
+    lists = [q["sql"] for q in captured if q["sql"].startswith('SELECT "wizard_onboarding"."id"')]
+    assert lists and not any("auth_user" in sql for sql in lists), lists
+
+
+def test_an_installer_the_filter_list_has_not_read_yet_is_still_named(
+    support_user: User, installer: User
+) -> None:
+    """Started between the filter's list and the page: named with one query more."""
+    factories.onboarding(installer, home_name="Brand new")
+    listed = dashboard.Listing(
+        form=None,  # type: ignore[arg-type]
+        filters=selectors.Filters(),
+        visible=Onboarding.objects.all(),
+        found=Onboarding.objects.all(),
+        usernames={},
+    )
+    rows = list(Onboarding.objects.all())
+    assert listed.owner_names(rows) == {installer.pk: "ina"}
