@@ -56,11 +56,12 @@ def home_url(onboarding: Onboarding) -> str:
     return onboarding_url("wizard:home", onboarding)
 
 
-def resume_url(onboarding: Onboarding) -> str:
-    """Where to pick an onboarding up: its first unanswered step, check answers, or its home."""
+def resume_url(onboarding: Onboarding, standing: steps.Standing | None = None) -> str:
+    """Where to pick an onboarding up: its first unanswered step, check answers, or its home
+    (`standing`: the draft's, when the caller has it already)."""
     if not onboarding.is_draft:
         return home_url(onboarding)
-    step = steps.first_unanswered(onboarding)
+    step = standing.unanswered if standing else steps.first_unanswered(onboarding)
     return step_url(onboarding, step) if step else check_url(onboarding)
 
 

@@ -20,6 +20,10 @@ from onboarding.wizard.models import Onboarding
 PAGE_SIZE = 20
 # Rows counted at most: beyond this the page count is "more than COUNT_LIMIT / PAGE_SIZE".
 COUNT_LIMIT = 1_000
+# A search by words is counted only this far ("Page 1 of more than 5"): a search is for finding
+# one, and past 100 matches the person narrows it rather than pages through. Counting a word
+# many rows contain means reading those rows until the bound: ten times fewer here.
+SEARCH_COUNT_LIMIT = 100
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 # The moments a list can be in order of, newest first: its rows' last change, or their start.
@@ -68,10 +72,11 @@ class Cursor:
 class Page:
     rows: list[Onboarding]
     number: int
-    # How many rows the list has; None when it has more than COUNT_LIMIT.
+    # How many rows the list has; None when it has more than count_limit.
     total: int | None
     previous: Cursor | None
     next: Cursor | None
+    count_limit: int = COUNT_LIMIT
 
     @property
     def page_count(self) -> int | None:
@@ -79,8 +84,8 @@ class Page:
 
     @property
     def counted_pages(self) -> int:
-        """The pages COUNT_LIMIT rows make: "Page 60 of more than 50"."""
-        return COUNT_LIMIT // PAGE_SIZE
+        """The pages count_limit rows make: "Page 60 of more than 50"."""
+        return self.count_limit // PAGE_SIZE
 
     @property
     def has_other_pages(self) -> bool:
@@ -88,29 +93,35 @@ class Page:
 
 
 def keyset_page(
-    rows: QuerySet[Onboarding], *, by: str = CHANGED, cursor: str = "", number: str = ""
+    rows: QuerySet[Onboarding],
+    *,
+    by: str = CHANGED,
+    cursor: str = "",
+    number: str = "",
+    count_limit: int = COUNT_LIMIT,
 ) -> Page:
     """The page of `rows`, newest `by` first (CHANGED or STARTED, then id), that `cursor` leads
-    to, or else page `number` (at most the pages COUNT_LIMIT rows make), or else the first."""
-    ordered = rows.order_by(f"-{by}", "-id")
+    to, or else page `number` (at most the pages COUNT_LIMIT rows make), or else the first;
+    its rows counted up to `count_limit`."""
+    ordered = _Ordered(rows.order_by(f"-{by}", "-id"), by, count_limit)
     position = Cursor.parse(cursor) if cursor else None
     if position is not None and position.forward:
-        found = list(ordered.filter(_after(position, by))[: PAGE_SIZE + 1])
+        found = list(ordered.rows.filter(_after(position, by))[: PAGE_SIZE + 1])
         if found:
             more_after = len(found) > PAGE_SIZE
-            return _page(ordered, by, found[:PAGE_SIZE], max(position.number, 2), True, more_after)
+            return _page(ordered, found[:PAGE_SIZE], max(position.number, 2), True, more_after)
     elif position is not None:
-        found = list(ordered.filter(_before(position, by)).reverse()[: PAGE_SIZE + 1])
+        found = list(ordered.rows.filter(_before(position, by)).reverse()[: PAGE_SIZE + 1])
         if len(found) > PAGE_SIZE:
-            return _page(ordered, by, found[:PAGE_SIZE][::-1], max(position.number, 2), True, True)
+            return _page(ordered, found[:PAGE_SIZE][::-1], max(position.number, 2), True, True)
         # Back at the start of the list (a page's worth of rows or fewer before the cursor).
     else:
         try:
             wanted = int(number)
         except ValueError:
             wanted = 1
-        return _numbered_page(ordered, by, min(max(wanted, 1), COUNT_LIMIT // PAGE_SIZE))
-    return _numbered_page(ordered, by, 1)
+        return _numbered_page(ordered, min(max(wanted, 1), COUNT_LIMIT // PAGE_SIZE))
+    return _numbered_page(ordered, 1)
 
 
 def in_chunks(
@@ -136,24 +147,30 @@ def bounded_count(rows: QuerySet[Onboarding], limit: int) -> int | None:
     return counted if counted <= limit else None
 
 
-def _numbered_page(
-    ordered: QuerySet[Onboarding], by: str, number: int, *, total: int | None = None
-) -> Page:
+@dataclass(frozen=True)
+class _Ordered:
+    """The list in its order, what that order is by, and how far its rows are counted."""
+
+    rows: QuerySet[Onboarding]
+    by: str
+    count_limit: int
+
+
+def _numbered_page(ordered: _Ordered, number: int, *, total: int | None = None) -> Page:
     """Page `number` by its offset, which is bounded: only the first pages are asked by number."""
     start = (number - 1) * PAGE_SIZE
-    rows = list(ordered[start : start + PAGE_SIZE + 1])
+    rows = list(ordered.rows[start : start + PAGE_SIZE + 1])
     if not rows and number > 1 and total is None:
         # Past the end (an old link): the last page, whose count is then known.
-        counted = bounded_count(ordered, COUNT_LIMIT)
+        counted = bounded_count(ordered.rows, ordered.count_limit)
         if counted is not None:
-            return _numbered_page(ordered, by, max(ceil(counted / PAGE_SIZE), 1), total=counted)
+            return _numbered_page(ordered, max(ceil(counted / PAGE_SIZE), 1), total=counted)
     more_after = len(rows) > PAGE_SIZE
-    return _page(ordered, by, rows[:PAGE_SIZE], number, number > 1, more_after, total=total)
+    return _page(ordered, rows[:PAGE_SIZE], number, number > 1, more_after, total=total)
 
 
 def _page(
-    ordered: QuerySet[Onboarding],
-    by: str,
+    ordered: _Ordered,
     rows: list[Onboarding],
     number: int,
     more_before: bool,
@@ -164,16 +181,18 @@ def _page(
     if number == 1 and not more_after:
         total = len(rows)
     elif total is None:
-        total = bounded_count(ordered, COUNT_LIMIT)
+        total = bounded_count(ordered.rows, ordered.count_limit)
     if total is not None:
         # A number carried by a link while rows came and went: never past the last page.
         number = min(number, max(ceil(total / PAGE_SIZE), 1))
+    by = ordered.by
     return Page(
         rows=rows,
         number=number,
         total=total,
         previous=Cursor.before(rows[0], number - 1, by) if more_before and rows else None,
         next=Cursor.after(rows[-1], number + 1, by) if more_after else None,
+        count_limit=ordered.count_limit,
     )
 
 

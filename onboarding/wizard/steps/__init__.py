@@ -41,6 +41,7 @@ __all__ = [
     "next_step",
     "previous_step",
     "progress",
+    "standing",
     "summary",
 ]
 
@@ -78,7 +79,23 @@ class Progress:
 
 
 def progress(onboarding: Onboarding) -> Progress:
-    return Progress(sum(step.is_answered(onboarding) for step in STEPS), len(STEPS))
+    return standing(onboarding).progress
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a draft stands: its progress, and its first unanswered step (None: none is)."""
+
+    progress: Progress
+    unanswered: Step | None
+
+
+def standing(onboarding: Onboarding) -> Standing:
+    """progress() and first_unanswered() together, each step asked once (a list of drafts)."""
+    answered = [step.is_answered(onboarding) for step in STEPS]
+    # (The step module `zip` hides the builtin here.)
+    first = None if all(answered) else STEPS[answered.index(False)]
+    return Standing(Progress(sum(answered), len(STEPS)), first)
 
 
 def missing_answers(onboarding: Onboarding) -> list[str]:

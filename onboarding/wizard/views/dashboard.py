@@ -78,26 +78,21 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         by=listed.filters.order,
         cursor=request.GET.get("cursor", ""),
         number=request.GET.get("page", ""),
+        count_limit=selectors.SEARCH_COUNT_LIMIT if listed.filters.query else selectors.COUNT_LIMIT,
     )
-    rows = [
-        {
-            "onboarding": onboarding,
-            "label": str(onboarding),
-            # Drafts only show it: a sent one shows its home id.
-            "progress": steps.progress(onboarding) if onboarding.is_draft else None,
-            "resume_url": resume_url(onboarding),
-            "discardable": selectors.is_discardable(onboarding),
-        }
-        for onboarding in page.rows
-    ]
+    rows = [_row(onboarding) for onboarding in page.rows]
     support = is_support(request.user)
     searching = bool(listed.filters) or bool(listed.form.errors)
-    # The needs-attention block heads the front page only: a search or a later page is about
-    # its own list (and costs two statements less).
+    # The needs-attention block and an installer's news head the front page only: a search or
+    # a later page is about its own list (and costs their statements less).
     needs_attention: list[Onboarding] = []
     attention_total: int | None = 0
+    news: list[Onboarding] = []
     if not searching and page.previous is None:
         needs_attention, attention_total = _needs_attention(listed.visible)
+        if not support:
+            # What support or the background check settled on this installer's onboardings.
+            news = list(listed.visible.exclude(owner_notice="")[:NEWS_SHOWN])
     link_query = listed.form.link_query()
     # The rows of both lists, in Jinja2 (templates/jinja2/wizard/): many per page.
     newest_started_first = listed.filters.order == selectors.STARTED
@@ -138,12 +133,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "attention_url": reverse("wizard:dashboard")
             + _with({"status": Onboarding.Status.NEEDS_ATTENTION}),
             "is_support": support,
-            # What support or the background check settled on this installer's onboardings.
-            "news": []
-            if support
-            else list(
-                Onboarding.objects.filter(owner=request.user).exclude(owner_notice="")[:NEWS_SHOWN]
-            ),
+            "news": news,
             "searching": searching,
             "newest_started_first": newest_started_first,
         },
@@ -164,6 +154,18 @@ def export(request: AuthenticatedRequest) -> HttpResponseBase:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _row(onboarding: Onboarding) -> dict[str, object]:
+    """A list row's values. A draft shows its progress (a sent one its home id)."""
+    standing = steps.standing(onboarding) if onboarding.is_draft else None
+    return {
+        "onboarding": onboarding,
+        "label": str(onboarding),
+        "progress": standing.progress if standing else None,
+        "resume_url": resume_url(onboarding, standing),
+        "discardable": selectors.is_discardable(onboarding),
+    }
 
 
 def _needs_attention(visible: QuerySet[Onboarding]) -> tuple[list[Onboarding], int | None]:
@@ -223,7 +225,7 @@ def discard(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
         {
             "onboarding": onboarding,
             # Drafts only show it: a sent one shows its home id.
-            "progress": steps.progress(onboarding) if onboarding.is_draft else None,
+            "progress": steps.progress(onboarding),
             "back_url": reverse("wizard:dashboard"),
         },
     )

@@ -256,3 +256,25 @@ def test_the_documented_example_with_solar_records_e6(
     assert reverse("wizard:submit", args=[onboarding.public_id]) in content
     # Going back and forth made one upstream call for the ZIP code.
     assert utility_api.calls() == ["95313"]
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        factories.answers(through="none"),
+        factories.answers(through="zip"),
+        factories.answers(rate_plan_id="", rate_plan_name=""),
+        factories.answers(has_solar=None, solar_size_kw=None, solar_net_metered=None),
+        factories.answers(),
+    ],
+)
+def test_a_drafts_standing_is_its_progress_and_its_first_unanswered_step(
+    installer: User, answers: dict[str, object]
+):
+    """A list of drafts asks each step once per draft for both (steps.standing)."""
+    onboarding = factories.onboarding(installer, through="none", **answers)
+    standing = steps.standing(onboarding)
+    assert standing.progress == steps.progress(onboarding)
+    assert standing.unanswered == steps.first_unanswered(onboarding)
+    answered = sum(step.is_answered(onboarding) for step in steps.STEPS)
+    assert standing.progress.answered == answered

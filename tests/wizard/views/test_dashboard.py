@@ -863,3 +863,36 @@ def test_an_installer_the_filter_list_has_not_read_yet_is_still_named(
     )
     rows = list(Onboarding.objects.all())
     assert listed.owner_names(rows) == {installer.pk: "ina"}
+
+
+def test_a_search_is_counted_only_to_a_hundred_and_says_how_to_narrow_it(
+    support_client: Client, installer: User
+) -> None:
+    factories.many(installer, 105, through="none", home_name="Oak Lane")
+    with CaptureQueriesContext(connection) as captured:
+        response = support_client.get(DASHBOARD, {"q": "oak"})
+    page = response.content.decode()
+    assert "Page 1 of more than 5" in page
+    assert "More than 100 onboardings match: add a word or a filter to narrow the list." in page
+    counts = [q["sql"] for q in captured if "COUNT(" in q["sql"]]
+    assert counts and all("LIMIT 101" in sql for sql in counts), counts
+    # The unsearched list is counted to its usual bound, and needs no such advice.
+    page = support_client.get(DASHBOARD, {"status": "draft"}).content.decode()
+    assert "Page 1 of 6" in page and "onboardings match" not in page
+
+
+def test_an_installers_news_heads_the_front_page_only(
+    installer_client: Client, installer: User
+) -> None:
+    """Like the needs-attention block: a search or a filter is about its own list."""
+    factories.onboarding(installer, home_name="Oak", owner_notice="Support recorded its id.")
+    asks_for_news = 'NOT ("wizard_onboarding"."owner_notice" = '
+    with CaptureQueriesContext(connection) as captured:
+        page = installer_client.get(DASHBOARD).content.decode()
+    assert "What happened to your onboardings" in page
+    assert any(asks_for_news in q["sql"] for q in captured)
+    for query in [{"q": "oak"}, {"status": "draft"}]:
+        with CaptureQueriesContext(connection) as captured:
+            page = installer_client.get(DASHBOARD, query).content.decode()
+        assert "What happened to your onboardings" not in page, query
+        assert not any(asks_for_news in q["sql"] for q in captured), query
