@@ -430,3 +430,27 @@ def test_likely_duplicates_read_only_their_zip_codes_rows_through_an_index(
             cursor.execute("SET LOCAL enable_seqscan = off")
         plan = found.explain()
     assert "onboarding_same_home_idx" in plan, plan
+
+
+@pytest.mark.parametrize("count", [0, 7, 45, selectors.SEARCH_COUNT_LIMIT + 3])
+def test_a_first_page_counted_to_a_hundred_is_read_once_and_is_the_same_page(
+    installer: User, count: int, django_assert_max_num_queries: Any
+) -> None:
+    """Counted no further than a search is: the ids in order up to the bound, then the page's
+    rows by id. The same rows, order, total and links as a page counted the usual way."""
+    factories.many(installer, count, through="none")
+    ordered = Onboarding.objects.all()
+    usual = selectors.keyset_page(ordered)
+    with django_assert_max_num_queries(2):
+        searched = selectors.keyset_page(ordered, count_limit=selectors.SEARCH_COUNT_LIMIT)
+    assert [row.pk for row in searched.rows] == [row.pk for row in usual.rows]
+    expected_total = count if count <= selectors.SEARCH_COUNT_LIMIT else None
+    assert searched.total == expected_total and searched.number == 1
+    assert searched.next == usual.next and searched.previous is None
+    if searched.next is not None:
+        second = selectors.keyset_page(
+            ordered, cursor=str(searched.next), count_limit=selectors.SEARCH_COUNT_LIMIT
+        )
+        assert [row.pk for row in second.rows] == list(
+            ordered.order_by("-updated_at", "-id").values_list("pk", flat=True)[20:40]
+        )

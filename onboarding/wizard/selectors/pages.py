@@ -158,6 +158,8 @@ class _Ordered:
 
 def _numbered_page(ordered: _Ordered, number: int, *, total: int | None = None) -> Page:
     """Page `number` by its offset, which is bounded: only the first pages are asked by number."""
+    if number == 1 and total is None and ordered.count_limit <= SEARCH_COUNT_LIMIT:
+        return _first_page_counted_as_read(ordered)
     start = (number - 1) * PAGE_SIZE
     rows = list(ordered.rows[start : start + PAGE_SIZE + 1])
     if not rows and number > 1 and total is None:
@@ -169,6 +171,22 @@ def _numbered_page(ordered: _Ordered, number: int, *, total: int | None = None) 
     return _page(ordered, rows[:PAGE_SIZE], number, number > 1, more_after, total=total)
 
 
+def _first_page_counted_as_read(ordered: _Ordered) -> Page:
+    """The first page of a list counted no further than SEARCH_COUNT_LIMIT, in one read of what
+    matches: the ids of up to that many rows and one, in order (for a few matches, the same
+    work as counting them, where a page and its count read them twice), then the page's rows
+    by id."""
+    ids = list(ordered.rows.values_list("pk", flat=True)[: ordered.count_limit + 1])
+    total = len(ids) if len(ids) <= ordered.count_limit else None
+    shown = ids[:PAGE_SIZE]
+    rows: list[Onboarding] = []
+    if shown:
+        # Found again by id alone (the conditions are met already): an index lookup each.
+        again = Onboarding.objects.filter(pk__in=shown)
+        rows = list(again.order_by(*ordered.rows.query.order_by))
+    return _page(ordered, rows, 1, False, len(ids) > PAGE_SIZE, total=total, counted=True)
+
+
 def _page(
     ordered: _Ordered,
     rows: list[Onboarding],
@@ -177,10 +195,12 @@ def _page(
     more_after: bool,
     *,
     total: int | None = None,
+    counted: bool = False,
 ) -> Page:
+    """`total`: the rows counted already; with `counted`, None is beyond the count's bound."""
     if number == 1 and not more_after:
         total = len(rows)
-    elif total is None:
+    elif total is None and not counted:
         total = bounded_count(ordered.rows, ordered.count_limit)
     if total is not None:
         # A number carried by a link while rows came and went: never past the last page.
