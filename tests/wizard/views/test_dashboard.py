@@ -925,3 +925,4 @@ def test_an_installers_front_page_blocks_each_show_their_own_newest(
     assert news == [*(f"News {number}" for number in range(8, -1, -1)), "Stuck 24"]
     blocks = [q["sql"] for q in captured if "'needs_attention'" in q["sql"]]
     assert len(blocks) == 2, blocks  # the block's rows, and its bounded count
+    assert len(captured) <= 7  # no query per row of either block
