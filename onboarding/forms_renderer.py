@@ -4,8 +4,7 @@ templates (templates/jinja2/django/forms/), GOV.UK-shaped.
 They are Jinja2 templates: a step page is mostly form fields, each a few small templates, and
 Jinja2 renders those several times faster than Django's template language, which keeps a step
 as cheap as the lightest page. The pages themselves stay Django templates. Text is translated
-with Django's own gettext. The same environment renders the rows of long lists (the `jinja2`
-engine in settings.TEMPLATES, templates/jinja2/wizard/).
+with Django's own gettext.
 """
 
 from pathlib import Path
@@ -20,16 +19,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext, ngettext
 from jinja2 import Environment
 
-from onboarding.moments import when
-
 
 def environment(**options: Any) -> Environment:
-    """The project's Jinja2: autoescaped, Django's gettext, and the `when` filter (the same
-    short moments the Django templates show)."""
+    """The project's Jinja2: autoescaped, with Django's gettext."""
     options.pop("autoescape", None)
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
-    env.filters["when"] = when
     return env
 
 

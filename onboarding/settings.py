@@ -96,15 +96,6 @@ TEMPLATES = [
             ],
         },
     },
-    {
-        # Long lists' rows (the dashboard's), rendered into the Django template of their page:
-        # Jinja2 renders a page of rows several times faster (README, Benchmarks → Scale).
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "NAME": "jinja2",
-        "DIRS": [BASE_DIR / "templates" / "jinja2"],
-        "APP_DIRS": False,
-        "OPTIONS": {"environment": "onboarding.forms_renderer.environment"},
-    },
 ]
 
 # Background work (checking WattShift again after an unknown outcome) goes through Django's

@@ -9,11 +9,9 @@ from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +20,7 @@ from onboarding.http import AuthenticatedRequest
 from onboarding.wizard import export as export_csv
 from onboarding.wizard import forms, selectors, steps
 from onboarding.wizard.links import resume_url, step_url, url_for_each
+from onboarding.wizard.list_rows import ListRows, Row
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.services import drafts
 from onboarding.wizard.views.steps import navigate, render_step
@@ -99,29 +98,23 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             # What support or the background check settled on this installer's onboardings.
             news = list(listed.visible.exclude(owner_notice="").only(*NEWS_FIELDS)[:NEWS_SHOWN])
     link_query = listed.form.link_query()
-    # The rows of both lists, in Jinja2 (templates/jinja2/wizard/): many per page.
     newest_started_first = listed.filters.order == selectors.STARTED
-    lists = {
-        "rows": rows,
-        "needs_attention": needs_attention,
-        "is_support": support,
-        "owner_names": listed.owner_names(page.rows, needs_attention),
-        "home_url": url_for_each("wizard:home"),
-        "resolve_url": url_for_each("wizard:resolve"),
-        "discard_url": url_for_each("wizard:discard"),
-        "attention_formats": {"zipcode": _("ZIP code %(zipcode)s"), "by": _("by %(owner)s")},
-        # Each status's words once a page, not get_status_display()'s dict of choices a row.
-        "status_labels": {value: str(label) for value, label in Onboarding.Status.choices},
+    lists = ListRows(
+        support=support,
+        owner_names=listed.owner_names(page.rows, needs_attention),
         # The date column is the one the list is in order of.
-        "newest_started_first": newest_started_first,
-    }
+        newest_started_first=newest_started_first,
+        home_url=url_for_each("wizard:home"),
+        resolve_url=url_for_each("wizard:resolve"),
+        discard_url=url_for_each("wizard:discard"),
+    )
     return render(
         request,
         "wizard/dashboard.html",
         {
             "rows": rows,
-            "onboarding_rows": _fragment("wizard/onboarding_rows.html", lists),
-            "attention_items": _fragment("wizard/attention_items.html", lists),
+            "onboarding_rows": lists.table_rows(rows),
+            "attention_items": lists.attention_items(needs_attention),
             "page": page,
             "previous_url": _with(link_query, cursor=page.previous) if page.previous else "",
             "next_url": _with(link_query, cursor=page.next) if page.next else "",
@@ -161,7 +154,7 @@ def export(request: AuthenticatedRequest) -> HttpResponseBase:
     return response
 
 
-def _row(onboarding: Onboarding) -> dict[str, object]:
+def _row(onboarding: Onboarding) -> Row:
     """A list row's values. A draft shows its progress (a sent one its home id)."""
     standing = steps.standing(onboarding) if onboarding.is_draft else None
     return {
@@ -181,11 +174,6 @@ def _needs_attention(visible: QuerySet[Onboarding]) -> tuple[list[Onboarding], i
     if len(shown) < ATTENTION_SHOWN:
         return shown, len(shown)
     return shown, selectors.bounded_count(attention, ATTENTION_COUNT_LIMIT)
-
-
-def _fragment(template_name: str, context: dict[str, object]) -> SafeString:
-    """A Jinja2 template's HTML, for a Django template: Jinja2 has escaped it already."""
-    return mark_safe(render_to_string(template_name, context, using="jinja2"))  # noqa: S308
 
 
 def _with(query: dict[str, str], **more: object) -> str:

@@ -76,7 +76,7 @@ def test_support_sees_everyone_and_can_search_and_filter(
         home_id="ws_home_555",
     )
     page = support_client.get(DASHBOARD).content.decode()
-    assert "Ina&#39;s Draft" in page and "Oscar Home" in page  # escaped by Jinja2 (the rows)
+    assert "Ina&#39;s Draft" in page and "Oscar Home" in page  # escaped by MarkupSafe (the rows)
     assert "Everyone's onboardings" in page and "oscar" in page
 
     def rows(**query: str) -> list[str]:
@@ -98,8 +98,8 @@ def test_support_sees_everyone_and_can_search_and_filter(
 
 
 def test_names_in_both_lists_are_escaped(support_client: Client, installer: User):
-    """The rows and the needs-attention items are Jinja2's, put into the page as they are:
-    Jinja2 must have escaped what a person typed."""
+    """The rows and the needs-attention items are written in Python (list_rows) and put into
+    the page as they are: they must have escaped what a person typed."""
     hostile = '<script>alert("x")</script> & Co'
     factories.onboarding(installer, home_name=hostile)
     factories.onboarding(installer, home_name=hostile, status="needs_attention")
