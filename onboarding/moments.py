@@ -19,7 +19,7 @@ def when(moment: datetime | None) -> SafeString | str:
     if moment is None:
         return ""
     zone = timezone.get_current_timezone()
-    local = moment.astimezone(zone)
+    local = timezone.localtime(moment, zone)
     year = "" if local.year == datetime.now(zone).year else f" {local.year}"
     text = f"{day_and_month(local)}{year}, {clock_time(local)}"
     return mark_safe(f'<time datetime="{local.isoformat()}">{escape(text)}</time>')  # noqa: S308

@@ -124,7 +124,7 @@ class ListRows:
             f"{label}</td>"
             f'\n      <td data-label="{words["zipcode"]}">{escape(onboarding.zipcode or "–")}</td>'
             f'\n      <td data-label="{words["status"]}"><span><strong class="tag tag--{status}">'
-            f"{self.statuses[onboarding.status]}</strong>{plan}</span></td>"
+            f"{self.statuses.get(onboarding.status, status)}</strong>{plan}</span></td>"
             f'\n      <td data-label="{kind}">{standing}</td>'
             f'\n      <td data-label="{words["changed"]}">{when(moment)}</td>'
             f"\n      {installer}"

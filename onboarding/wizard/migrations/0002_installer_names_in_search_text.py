@@ -7,6 +7,7 @@ from django.db.models import Case, TextField, Value, When
 from django.db.models.functions import Concat
 
 OWNER_SEARCH_INPUTS = ("username", "first_name", "last_name")
+HOME = ("home_name", "zipcode", "home_id")
 
 
 def add_installer_names(apps, schema_editor):
@@ -32,11 +33,15 @@ def remove_installer_names(apps, schema_editor):
     from onboarding.wizard.models import search_key
 
     Onboarding = apps.get_model("wizard", "Onboarding")
-    db = schema_editor.connection.alias
-    rows = Onboarding.objects.using(db).only("home_name", "zipcode", "home_id", "search_text")
-    for row in rows.iterator(chunk_size=2000):
-        row.search_text = search_key(row.home_name, row.zipcode, row.home_id)
-        Onboarding.objects.using(db).filter(pk=row.pk).update(search_text=row.search_text)
+    rows = Onboarding.objects.using(schema_editor.connection.alias).order_by("pk")
+    last = 0
+    while chunk := list(rows.filter(pk__gt=last).values("pk", *HOME)[:2000]):
+        home = [
+            Onboarding(pk=row["pk"], search_text=search_key(*(row[n] for n in HOME)))
+            for row in chunk
+        ]
+        rows.bulk_update(home, ["search_text"])
+        last = chunk[-1]["pk"]
 
 
 class Migration(migrations.Migration):

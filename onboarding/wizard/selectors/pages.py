@@ -101,7 +101,7 @@ def keyset_page(
     count_limit: int = COUNT_LIMIT,
 ) -> Page:
     """The page of `rows`, newest `by` first (CHANGED or STARTED, then id), that `cursor` leads
-    to, or else page `number` (at most the pages COUNT_LIMIT rows make), or else the first;
+    to, or else page `number` (at most the pages `count_limit` rows make), or else the first;
     its rows counted up to `count_limit`."""
     ordered = _Ordered(rows.order_by(f"-{by}", "-id"), by, count_limit)
     position = Cursor.parse(cursor) if cursor else None
@@ -120,7 +120,7 @@ def keyset_page(
             wanted = int(number)
         except ValueError:
             wanted = 1
-        return _numbered_page(ordered, min(max(wanted, 1), COUNT_LIMIT // PAGE_SIZE))
+        return _numbered_page(ordered, min(max(wanted, 1), count_limit // PAGE_SIZE))
     return _numbered_page(ordered, 1)
 
 
@@ -181,8 +181,9 @@ def _first_page_counted_as_read(ordered: _Ordered) -> Page:
     shown = ids[:PAGE_SIZE]
     rows: list[Onboarding] = []
     if shown:
-        # Found again by id alone (the conditions are met already): an index lookup each.
-        again = Onboarding.objects.filter(pk__in=shown)
+        # Found again by id alone (the conditions are met already): an index lookup each. Full
+        # rows, as the dashboard reads them (a caller's only() or select_related is not kept).
+        again = Onboarding._default_manager.using(ordered.rows.db).filter(pk__in=shown)
         rows = list(again.order_by(*ordered.rows.query.order_by))
     return _page(ordered, rows, 1, False, len(ids) > PAGE_SIZE, total=total, counted=True)
 
@@ -211,7 +212,7 @@ def _page(
         number=number,
         total=total,
         previous=Cursor.before(rows[0], number - 1, by) if more_before and rows else None,
-        next=Cursor.after(rows[-1], number + 1, by) if more_after else None,
+        next=Cursor.after(rows[-1], number + 1, by) if more_after and rows else None,
         count_limit=ordered.count_limit,
     )
 

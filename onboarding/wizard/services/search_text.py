@@ -3,9 +3,9 @@
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.db import transaction
 
 from onboarding.wizard.models import OWNER_SEARCH_INPUTS, SEARCH_INPUTS, Onboarding, search_key
-from onboarding.wizard.selectors.pages import in_chunks
 
 CHUNK = 2_000
 
@@ -13,21 +13,38 @@ CHUNK = 2_000
 def rewrite_for_owner(owner: User) -> int:
     """Rewrite the search text of `owner`'s onboardings that do not hold their names as they
     are now, a chunk at a time; how many were rewritten. Nothing else of a row changes (not
-    `updated_at`: a rename is no change to the onboarding)."""
+    `updated_at`: a rename is no change to the onboarding).
+
+    Each chunk is read with its rows locked (on PostgreSQL) until it is written, so a step
+    saved meanwhile waits, and its home's new words are not overwritten with the old ones."""
     names = [getattr(owner, name) for name in OWNER_SEARCH_INPUTS]
-    rewritten = 0
-    for chunk in in_chunks(
-        Onboarding.objects.filter(owner=owner), *SEARCH_INPUTS, "search_text", size=CHUNK
-    ):
-        stale = [
-            Onboarding(pk=row["pk"], search_text=text)
-            for row in chunk
-            if (text := search_key(*(row[name] for name in SEARCH_INPUTS), *names))
-            != row["search_text"]
-        ]
-        Onboarding.objects.bulk_update(stale, ["search_text"])
+    rows = Onboarding.objects.filter(owner=owner).order_by("-pk")
+    rewritten, below = 0, None
+    while True:
+        with transaction.atomic():
+            unread = rows if below is None else rows.filter(pk__lt=below)
+            chunk = list(
+                unread.select_for_update().values("pk", *SEARCH_INPUTS, "search_text")[:CHUNK]
+            )
+            stale = [
+                Onboarding(pk=row["pk"], search_text=text)
+                for row in chunk
+                if (text := search_key(*(row[name] for name in SEARCH_INPUTS), *names))
+                != row["search_text"]
+            ]
+            Onboarding.objects.bulk_update(stale, ["search_text"])
         rewritten += len(stale)
-    return rewritten
+        if len(chunk) < CHUNK:
+            return rewritten
+        below = chunk[-1]["pk"]
+
+
+def rewrite_all() -> int:
+    """rewrite_for_owner for everyone who owns an onboarding: after a deploy (rows written by
+    servers still running the code from before the names were in the search text) or to repair
+    a row written with someone's old names while they were renamed."""
+    owners = User.objects.filter(pk__in=Onboarding.objects.values("owner_id"))
+    return sum(rewrite_for_owner(owner) for owner in owners)
 
 
 def owner_saved(

@@ -93,7 +93,7 @@ class Standing:
 def standing(onboarding: Onboarding) -> Standing:
     """progress() and first_unanswered() together, each step asked once (a list of drafts)."""
     answered = [step.is_answered(onboarding) for step in STEPS]
-    # (The step module `zip` hides the builtin here.)
+    # By index, not zip(): in this package the step module `zip` hides the builtin.
     first = None if all(answered) else STEPS[answered.index(False)]
     return Standing(Progress(sum(answered), len(STEPS)), first)
 

@@ -1,7 +1,10 @@
 """An installer's names are part of their onboardings' search text, and stay true."""
 
+import io
+
 import pytest
 from django.contrib.auth.models import User, update_last_login
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -45,3 +48,23 @@ def test_a_login_does_not_read_the_installers_onboardings(installer: User) -> No
     with CaptureQueriesContext(connection) as queries:
         update_last_login(User, installer)
     assert not [query for query in queries if "wizard_onboarding" in query["sql"]]
+
+
+def test_the_command_repairs_rows_written_without_the_names(
+    installer: User, other_installer: User
+) -> None:
+    """As rows written by servers still running the release before would be."""
+    factories.many(installer, 3, home_name="Garcia residence")
+    theirs = factories.onboarding(other_installer, home_name="Elm cottage")
+    Onboarding.objects.filter(owner=installer).update(search_text="garcia residence 95313")
+
+    out = io.StringIO()
+    call_command("rewrite_search_text", stdout=out)
+
+    assert out.getvalue().strip() == "3 onboardings' search text rewritten."
+    rows = Onboarding.objects.filter(owner=installer)
+    assert {row.search_text for row in rows} == {"garcia residence 95313 ina ina"}
+    theirs.refresh_from_db()
+    assert theirs.search_text.endswith("oscar oscar")
+    call_command("rewrite_search_text", stdout=out)
+    assert out.getvalue().strip().endswith("0 onboardings' search text rewritten.")

@@ -926,3 +926,14 @@ def test_an_installers_front_page_blocks_each_show_their_own_newest(
     blocks = [q["sql"] for q in captured if "'needs_attention'" in q["sql"]]
     assert len(blocks) == 2, blocks  # the block's rows, and its bounded count
     assert len(captured) <= 7  # no query per row of either block
+
+
+def test_a_searchs_page_numbers_stop_where_its_count_does(
+    support_client: Client, installer: User
+) -> None:
+    factories.many(installer, 130, through="none", home_name="Oak Lane")
+    with CaptureQueriesContext(connection) as captured:
+        page = support_client.get(DASHBOARD, {"q": "oak", "page": "50"}).content.decode()
+    assert "Page 5 of more than 5" in page
+    offsets = [int(n) for q in captured for n in re.findall(r"OFFSET (\d+)", q["sql"])]
+    assert offsets and max(offsets) <= selectors.SEARCH_COUNT_LIMIT
