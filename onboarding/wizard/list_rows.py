@@ -6,17 +6,17 @@ than the rest of the page. The markup is the same as the page's own; every value
 the result marked safe once.
 """
 
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, TypedDict
+from collections.abc import Iterable, Mapping
+from typing import TypedDict
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from markupsafe import escape
 
 from onboarding.moments import when
+from onboarding.wizard.links import url_for_each
 from onboarding.wizard.models import Onboarding
-
-OnboardingUrl = Callable[[Onboarding], str]
+from onboarding.wizard.steps import Progress
 
 
 class Row(TypedDict):
@@ -25,7 +25,7 @@ class Row(TypedDict):
     onboarding: Onboarding
     label: str
     # "2 of 4 steps" for a draft; None for one that was sent (it shows its home id).
-    progress: Any
+    progress: Progress | None
     resume_url: str
     discardable: bool
 
@@ -34,19 +34,14 @@ class ListRows:
     """The rows of one page: its words, its URLs and its installers' names, looked up once."""
 
     def __init__(
-        self,
-        *,
-        support: bool,
-        owner_names: Mapping[int, str],
-        newest_started_first: bool,
-        home_url: OnboardingUrl,
-        resolve_url: OnboardingUrl,
-        discard_url: OnboardingUrl,
+        self, *, support: bool, owner_names: Mapping[int, str], newest_started_first: bool
     ) -> None:
         self.support = support
         self.owner_names = owner_names
         self.newest_started_first = newest_started_first
-        self.home_url, self.resolve_url, self.discard_url = home_url, resolve_url, discard_url
+        self.home_url = url_for_each("wizard:home")
+        self.resolve_url = url_for_each("wizard:resolve")
+        self.discard_url = url_for_each("wizard:discard")
         self.statuses = {value: escape(str(label)) for value, label in Onboarding.Status.choices}
         words = {
             "home": _("Home"),
@@ -62,13 +57,13 @@ class ListRows:
             "discard": _("Discard"),
             "view": _("View home"),
             "sent": _("sent"),
+            "changed_at": _("changed"),
             "resolve": _("Resolve"),
         }
         self.words = {name: escape(text) for name, text in words.items()}
         # With a placeholder each: filled in per item, then escaped.
         self.zipcode_format = _("ZIP code %(zipcode)s")
         self.by_format = _("by %(owner)s")
-        self.changed_format = _("changed")
 
     def table_rows(self, rows: Iterable[Row]) -> SafeString:
         """The <tr> of each onboarding of the list."""
@@ -139,7 +134,7 @@ class ListRows:
         if onboarding.submitted_at:
             moment = f"{words['sent']} {when(onboarding.submitted_at)}"
         else:
-            moment = f"{escape(self.changed_format)} {when(onboarding.updated_at)}"
+            moment = f"{words['changed_at']} {when(onboarding.updated_at)}"
         owner, resolve = "", ""
         if self.support:
             by = self.by_format % {"owner": self.owner_names[onboarding.owner_id]}

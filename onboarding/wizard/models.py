@@ -3,6 +3,7 @@
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -48,12 +49,15 @@ def search_key(*texts: str) -> str:
 
 
 def search_text_for(onboarding: "Onboarding", **values: str) -> str:
-    """What `search_text` holds: the home's name, ZIP code and home id (`values` in place of
-    the row's), then its installer's username, first and last name, all as search_key writes
-    them, so every word of a search is a condition on this one column (one trigram index scan
-    on PostgreSQL, whatever the words match)."""
-    home = (values.get(name, getattr(onboarding, name)) for name in SEARCH_INPUTS)
-    owner = onboarding.owner
+    """What `search_text` holds for this onboarding (`values` in place of the row's)."""
+    home = [values.get(name, getattr(onboarding, name)) for name in SEARCH_INPUTS]
+    return search_text_of(home, onboarding.owner)
+
+
+def search_text_of(home: Iterable[str], owner: Any) -> str:
+    """The home's name, ZIP code and home id (SEARCH_INPUTS, in order), then its installer's
+    username, first and last name, all as search_key writes them: every word of a search is a
+    condition on this one column (one trigram index scan on PostgreSQL, whatever it matches)."""
     return search_key(*home, *(getattr(owner, name) for name in OWNER_SEARCH_INPUTS))
 
 

@@ -10,6 +10,7 @@ calling; it is a `RateLimited`, so a page that shows a WattShift failure shows t
 
 import math
 from datetime import datetime, timedelta
+from typing import TypeGuard
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -32,7 +33,7 @@ def wait_asked(error: WattShiftError) -> datetime | None:
     return timezone.now() + timedelta(seconds=error.retry_after) if error.retry_after else None
 
 
-def still_ahead(until: datetime | None) -> bool:
+def still_ahead(until: datetime | None) -> TypeGuard[datetime]:
     """Whether `until`, a time WattShift gave, is still to come."""
     return until is not None and until > timezone.now()
 
@@ -40,7 +41,7 @@ def still_ahead(until: datetime | None) -> bool:
 def refuse_until(until: datetime | None) -> None:
     """Raise AskedToWait while `until`, a time WattShift gave, is still ahead: every wait, on a
     row or in the cache, is refused here."""
-    if until is not None and still_ahead(until):
+    if still_ahead(until):
         raise AskedToWait(until)
 
 

@@ -49,11 +49,7 @@ def test_a_lost_answer_is_settled_by_the_worker_with_no_click(
 ) -> None:
     page = installer_page
     home = Home(name="Test Answer Lost", solar_kw=None)
-    flow.start(page)
-    flow.answer_zip(page, home)
-    flow.answer_utility(page, home)
-    flow.answer_home(page, home)
-    flow.answer_solar(page, home)
+    flow.answer_through(page, home, flow.answer_solar)
     page.get_by_role("button", name="Create home").click()
 
     # The create's answer was lost and the first look at WattShift's list failed too.
@@ -75,11 +71,7 @@ def test_a_lost_answer_is_settled_by_the_worker_with_no_click(
 def test_a_name_wattshift_refuses_is_shown_at_the_name_question(installer_page: Page) -> None:
     page = installer_page
     home = Home(name="Test Name Refused", solar_kw=None)
-    flow.start(page)
-    flow.answer_zip(page, home)
-    flow.answer_utility(page, home)
-    flow.answer_home(page, home)
-    flow.answer_solar(page, home)
+    flow.answer_through(page, home, flow.answer_solar)
     page.get_by_role("button", name="Create home").click()
 
     # Back on check answers, with WattShift's word and a way to the question.

@@ -178,9 +178,7 @@ def test_every_step_and_create_home_survive_no_signal(phone: Page) -> None:
 def test_the_answers_are_sent_when_the_connection_comes_back(phone: Page) -> None:
     page = phone
     home = Home(name="Signal returns")
-    flow.start(page)
-    flow.answer_zip(page, home)
-    flow.answer_utility(page, home)
+    flow.answer_through(page, home, flow.answer_utility)
     page.get_by_label("Home name").fill(home.name)
     flow.choose(page, flow.APPLIANCE_QUESTIONS["ac"], "No")
 
@@ -202,9 +200,7 @@ def test_the_answers_are_sent_when_the_connection_comes_back(phone: Page) -> Non
 def test_local_storage_holds_only_the_steps_answers_until_they_are_saved(phone: Page) -> None:
     page = phone
     home = Home()
-    flow.start(page)
-    flow.answer_zip(page, home)
-    flow.answer_utility(page, home)
+    flow.answer_through(page, home, flow.answer_utility)
     key = f"{DRAFT_PREFIX}{public_id(page)}:about-home"
     page.get_by_label("Home name").fill(home.name)
     flow.choose(page, flow.APPLIANCE_QUESTIONS["ac"], "Yes")
@@ -242,10 +238,7 @@ def test_answers_the_server_refused_are_kept_on_the_phone_until_it_has_them(phon
     """A page with errors shows answers the server did not save: a reload puts them back."""
     page = phone
     home = Home(solar_kw="7.6")
-    flow.start(page)
-    flow.answer_zip(page, home)
-    flow.answer_utility(page, home)
-    flow.answer_home(page, home)
+    flow.answer_through(page, home, flow.answer_home)
     flow.choose(page, flow.SOLAR_QUESTION, "Yes")
     page.get_by_label(flow.SOLAR_SIZE_LABEL).fill(home.solar_kw)
     flow.continue_(page)  # net metering not answered
@@ -266,11 +259,7 @@ def test_a_form_sent_when_the_server_cannot_be_reached_keeps_its_page(phone: Pag
     # and the service worker's request fails. Its 204 keeps the page, which says so.
     page = phone
     home = Home(name="Lie-fi lodge", solar_kw=None)
-    flow.start(page)
-    flow.answer_zip(page, home)
-    flow.answer_utility(page, home)
-    flow.answer_home(page, home)
-    flow.answer_solar(page, home)
+    flow.answer_through(page, home, flow.answer_solar)
 
     def cut_off(route: Route) -> None:
         route.abort("internetdisconnected")

@@ -100,9 +100,7 @@ def test_resuming_a_draft_after_logging_out_and_in_again(
 ) -> None:
     page = installer_page
     home = Home(name="Nguyen home")
-    flow.start(page)
-    flow.answer_zip(page, home)
-    flow.answer_utility(page, home)
+    flow.answer_through(page, home, flow.answer_utility)
     page.get_by_label("Home name").fill(home.name)
     flow.choose(page, flow.APPLIANCE_QUESTIONS["ev_charger"], "No")
     flow.choose(page, flow.APPLIANCE_QUESTIONS["ac"], "Yes")
@@ -135,11 +133,7 @@ def test_resuming_a_draft_after_logging_out_and_in_again(
 def test_change_links_on_check_answers_come_back_to_it(installer_page: Page) -> None:
     page = installer_page
     home = Home(name="Schmidt place", solar_kw=None)
-    flow.start(page)
-    flow.answer_zip(page, home)
-    flow.answer_utility(page, home)
-    flow.answer_home(page, home)
-    flow.answer_solar(page, home)
+    flow.answer_through(page, home, flow.answer_solar)
 
     # A new ZIP code clears the utility and plan, so its follow-up question comes first.
     page.get_by_role("link", name="Change ZIP code").click()
@@ -179,11 +173,7 @@ def test_a_homeowner_unsure_of_the_plan_is_onboarded_with_the_plan_to_confirm(
 ) -> None:
     page = installer_page
     home = Home(name="Unsure Plan House", plan="I'm not sure", solar_kw=None)
-    flow.start(page)
-    flow.answer_zip(page, home)
-    flow.answer_utility(page, home)
-    flow.answer_home(page, home)
-    flow.answer_solar(page, home)
+    flow.answer_through(page, home, flow.answer_solar)
     expect(page.get_by_role("main")).to_contain_text("WattShift's first listed plan will be used")
     home_id = flow.create_home(page)
 

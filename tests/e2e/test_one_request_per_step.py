@@ -126,9 +126,7 @@ def test_a_wait_already_over_is_not_announced_on_the_next_page(installer_page: P
             page.evaluate(HEAR_WHAT_IS_SAID_AFTER_THE_SWAP)
             page.clock.pause_at(page.evaluate("Date.now()") + 1)
 
-    flow.start(page)
-    flow.answer_zip(page, home)
-    flow.answer_utility(page, home)
+    flow.answer_through(page, home, flow.answer_utility)
     flow.answer_home(page, home, check=listen_on_the_home_step)
     page.clock.run_for(200)  # longer than the announcement's 50 ms
     assert page.evaluate("window.saidAfterSwap") == []

@@ -72,11 +72,7 @@ def test_a_slow_zip_lookup_says_so_then_shows_the_answer(installer_page: Page) -
 def test_a_slow_create_says_the_home_is_created_once(installer_page: Page) -> None:
     page = installer_page
     home = Home(name="Test Create Slow", solar_kw=None)
-    flow.start(page)
-    flow.answer_zip(page, home)
-    flow.answer_utility(page, home)
-    flow.answer_home(page, home)
-    flow.answer_solar(page, home)
+    flow.answer_through(page, home, flow.answer_solar)
     page.evaluate(RECORD_WHAT_IS_SHOWN)
     page.get_by_role("button", name="Create home").click()
 

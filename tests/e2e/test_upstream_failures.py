@@ -12,11 +12,7 @@ from tests.e2e.wizard_flow import Home
 def test_solar_failing_once_is_shown_and_the_retry_only_adds_solar(installer_page: Page) -> None:
     page = installer_page
     home = Home(name="Test Solar Fail Once")
-    flow.start(page)
-    flow.answer_zip(page, home)
-    flow.answer_utility(page, home)
-    flow.answer_home(page, home)
-    flow.answer_solar(page, home)
+    flow.answer_through(page, home, flow.answer_solar)
     page.get_by_role("button", name="Create home").click()
 
     # The home exists, so its id is shown; solar is not on it yet, and says so.

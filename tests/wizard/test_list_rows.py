@@ -5,7 +5,6 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from onboarding.wizard.links import url_for_each
 from onboarding.wizard.list_rows import ListRows
 from onboarding.wizard.views.dashboard import _row
 from tests.wizard import factories
@@ -17,14 +16,7 @@ ESCAPED = "&lt;b onclick=&#34;x()&#34;&gt;O&#39;Brien &amp; Co&lt;/b&gt;"
 
 
 def _lists(*, support: bool, owner_names: dict[int, str]) -> ListRows:
-    return ListRows(
-        support=support,
-        owner_names=owner_names,
-        newest_started_first=False,
-        home_url=url_for_each("wizard:home"),
-        resolve_url=url_for_each("wizard:resolve"),
-        discard_url=url_for_each("wizard:discard"),
-    )
+    return ListRows(support=support, owner_names=owner_names, newest_started_first=False)
 
 
 def test_every_value_a_person_typed_is_escaped_in_both_lists(installer: User) -> None:

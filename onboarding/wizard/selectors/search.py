@@ -62,7 +62,7 @@ def people_with_onboardings() -> list[tuple[int, str, str, str]]:
     sql, params = _people_sql(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(pk, username, first, last) for pk, username, first, last in cursor.fetchall()]
+        return cursor.fetchall()
 
 
 @functools.cache

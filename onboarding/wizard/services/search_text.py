@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.db import transaction
 
-from onboarding.wizard.models import OWNER_SEARCH_INPUTS, SEARCH_INPUTS, Onboarding, search_key
+from onboarding.wizard.models import OWNER_SEARCH_INPUTS, SEARCH_INPUTS, Onboarding, search_text_of
 
 CHUNK = 2_000
 
@@ -17,7 +17,6 @@ def rewrite_for_owner(owner: User) -> int:
 
     Each chunk is read with its rows locked (on PostgreSQL) until it is written, so a step
     saved meanwhile waits, and its home's new words are not overwritten with the old ones."""
-    names = [getattr(owner, name) for name in OWNER_SEARCH_INPUTS]
     rows = Onboarding.objects.filter(owner=owner).order_by("-pk")
     rewritten, below = 0, None
     while True:
@@ -29,7 +28,7 @@ def rewrite_for_owner(owner: User) -> int:
             stale = [
                 Onboarding(pk=row["pk"], search_text=text)
                 for row in chunk
-                if (text := search_key(*(row[name] for name in SEARCH_INPUTS), *names))
+                if (text := search_text_of([row[name] for name in SEARCH_INPUTS], owner))
                 != row["search_text"]
             ]
             Onboarding.objects.bulk_update(stale, ["search_text"])

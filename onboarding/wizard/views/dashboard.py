@@ -19,7 +19,7 @@ from onboarding.accounts.roles import is_support
 from onboarding.http import AuthenticatedRequest
 from onboarding.wizard import export as export_csv
 from onboarding.wizard import forms, selectors, steps
-from onboarding.wizard.links import resume_url, step_url, url_for_each
+from onboarding.wizard.links import resume_url, step_url
 from onboarding.wizard.list_rows import ListRows, Row
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.services import drafts
@@ -53,10 +53,11 @@ class Listing:
         installer sees only their own. One query more only for an installer whose first
         onboarding was started since the filter's list was read."""
         missing = {row.owner_id for rows in lists for row in rows} - self.usernames.keys()
-        if missing:
-            found = User.objects.filter(pk__in=missing).values_list("pk", "username")
-            self.usernames.update(found)
-        return self.usernames
+        if not missing:
+            return self.usernames
+        return self.usernames | dict(
+            User.objects.filter(pk__in=missing).values_list("pk", "username")
+        )
 
 
 def listing(request: AuthenticatedRequest) -> Listing:
@@ -104,9 +105,6 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         owner_names=listed.owner_names(page.rows, needs_attention),
         # The date column is the one the list is in order of.
         newest_started_first=newest_started_first,
-        home_url=url_for_each("wizard:home"),
-        resolve_url=url_for_each("wizard:resolve"),
-        discard_url=url_for_each("wizard:discard"),
     )
     return render(
         request,
@@ -217,7 +215,6 @@ def discard(request: AuthenticatedRequest, public_id: UUID) -> HttpResponse:
         "wizard/discard.html",
         {
             "onboarding": onboarding,
-            # Drafts only show it: a sent one shows its home id.
             "progress": steps.progress(onboarding),
             "back_url": reverse("wizard:dashboard"),
         },

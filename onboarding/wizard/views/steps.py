@@ -246,7 +246,7 @@ def render_check_answers(request: AuthenticatedRequest, onboarding: Onboarding) 
             ],
             # The same words as the refusal's message (rate_limits.try_again_after).
             "wait": try_again_after(onboarding.retry_not_before)
-            if onboarding.retry_not_before and still_ahead(onboarding.retry_not_before)
+            if still_ahead(onboarding.retry_not_before)
             else "",
             "duplicates": duplicates,
             "hidden_duplicates": len(others) - len(duplicates),
