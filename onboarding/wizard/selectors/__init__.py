@@ -26,6 +26,8 @@ from onboarding.wizard.selectors.pages import (
     Page,
     bounded_count,
     keyset_page,
+    read_bounded_count,
+    with_bounded_count,
 )
 from onboarding.wizard.selectors.search import (
     MIN_PUBLIC_ID_FRAGMENT,
@@ -79,6 +81,8 @@ __all__ = [
     "onboardings_visible_to",
     "people_with_onboardings",
     "price_signal",
+    "read_bounded_count",
     "search_onboardings",
     "utilities_for_zip",
+    "with_bounded_count",
 ]

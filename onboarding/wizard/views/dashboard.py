@@ -168,10 +168,11 @@ def _needs_attention(visible: QuerySet[Onboarding]) -> tuple[list[Onboarding], i
     """The newest ATTENTION_SHOWN onboardings that need attention, and how many there are
     (None: more than ATTENTION_COUNT_LIMIT)."""
     attention = visible.filter(status=Onboarding.Status.NEEDS_ATTENTION)
-    shown = list(attention.only(*ATTENTION_FIELDS)[:ATTENTION_SHOWN])
-    if len(shown) < ATTENTION_SHOWN:
-        return shown, len(shown)
-    return shown, selectors.bounded_count(attention, ATTENTION_COUNT_LIMIT)
+    newest = attention.only(*ATTENTION_FIELDS)
+    shown = list(
+        selectors.with_bounded_count(newest, attention, ATTENTION_COUNT_LIMIT)[:ATTENTION_SHOWN]
+    )
+    return shown, selectors.read_bounded_count(shown, ATTENTION_COUNT_LIMIT)
 
 
 def _with(query: dict[str, str], **more: object) -> str:
