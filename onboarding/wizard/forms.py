@@ -114,6 +114,10 @@ class OnboardingSearchForm(forms.Form):
             assert isinstance(installer, OptionalChoice)  # noqa: S101 - declared above
             installer.choices = [("", _("Anyone")), *((str(p[0]), _name(*p[1:])) for p in people)]
 
+    def is_blank(self) -> bool:
+        """Nothing typed or chosen in it: as a new page shows it, the same for everyone."""
+        return not any(self.data.get(name) for name in self.fields)
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import QuerySet
+from django.forms import BoundField
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -939,3 +940,40 @@ def test_a_searchs_page_numbers_stop_where_its_count_does(
     assert "Page 5 of more than 5" in page
     offsets = [int(n) for q in captured for n in re.findall(r"OFFSET (\d+)", q["sql"])]
     assert offsets and max(offsets) <= selectors.SEARCH_COUNT_LIMIT
+
+
+def test_an_installers_blank_search_form_is_rendered_once_and_a_search_shows_its_own(
+    installer_client: Client,
+    other_installer: User,
+    support_client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Blank, the form is the same for every installer: rendered once per process. Anything
+    typed or chosen is shown as it was; support's (its installers come and go) is never kept."""
+    rendered: list[str] = []
+    as_field_group = BoundField.as_field_group
+
+    def counted(field: BoundField) -> str:
+        rendered.append(field.name)
+        return as_field_group(field)
+
+    monkeypatch.setattr(BoundField, "as_field_group", counted)
+    first = installer_client.get(DASHBOARD).content.decode()
+    assert "q" in rendered
+    rendered.clear()
+    other = Client()
+    other.force_login(other_installer)
+    again = other.get(DASHBOARD).content.decode()
+    assert rendered == []
+    form = re.compile(r'<form method="get".*?</form>', re.S)
+    assert form.search(again)[0] == form.search(first)[0]
+    assert 'value="Maple"' not in again
+
+    searched = installer_client.get(DASHBOARD, {"q": "Maple", "status": "draft"}).content
+    assert "q" in rendered
+    assert 'value="Maple"' in searched.decode() and "Clear search" in searched.decode()
+    assert "Clear search" not in again
+    for _ in range(2):
+        rendered.clear()
+        support_client.get(DASHBOARD)
+        assert "installer" in rendered
