@@ -72,8 +72,8 @@ def missed_targets(row: Row) -> list[str]:
 
 def growth(big: Row, small: Row) -> tuple[str, list[str]]:
     """The growth cell, and what it misses: × floor up more than MAX_GROWTH times. A change
-    in SQL statements is shown, not judged: a list longer than one page adds its bounded count
-    (one statement, at most COUNT_LIMIT + 1 rows), whatever N; ≤ MAX_SQL judges the number."""
+    in SQL statements is shown, not judged (a list's bounded count, at most COUNT_LIMIT + 1
+    rows, is read with its page whatever N); ≤ MAX_SQL judges the number."""
     if not small.ratio:
         return "–", []
     grew = big.ratio / small.ratio
@@ -167,8 +167,8 @@ def render(
         f"Targets at the largest N: every page ≤ {MAX_RATIO:g}× the floor of its client; ≤ "
         f"{MAX_SQL} SQL statements per request; no growth: × floor at most {MAX_GROWTH:g}× "
         "its value at the smallest N. A change in SQL statements between the sizes is shown "
-        "in brackets: a list longer than one page adds its bounded count (one statement, at "
-        "most 1,001 rows) whatever N.",
+        "in brackets (a list's bounded count, at most 1,001 rows, is read with its page, "
+        "whatever N).",
         "The CSV export is timed to its first 64 KB; its SQL count is what ran before the "
         "rows stream (the export's own query runs while streaming, uncounted), and its KB is "
         "what was read, not the whole file.",
