@@ -8,6 +8,10 @@ the default target the estimate moves in steps of 1 % of the table, so a ZIP cod
 the rows was either a handful or a thousand depending on which rows one ANALYZE happened to
 sample: the second reads a third of the table in order (30 ms instead of 2 at 100,000, and it
 grows with the table). At 1,000 the steps are 0.1 %, and the choice no longer hangs on the sample.
+
+The column is analyzed at once, rather than when autovacuum next gets to the table (after a
+tenth of it has changed): ANALYZE reads a sample without blocking reads or writes, a second or
+two at 100,000 rows.
 """
 
 from django.db import migrations
@@ -21,6 +25,7 @@ def raise_statistics_target(apps, schema_editor):
             "ALTER TABLE wizard_onboarding ALTER COLUMN search_text "
             f"SET STATISTICS {STATISTICS_TARGET}"
         )
+        schema_editor.execute("ANALYZE wizard_onboarding (search_text)")
 
 
 def default_statistics_target(apps, schema_editor):
