@@ -115,7 +115,8 @@ class OnboardingSearchForm(forms.Form):
             installer.choices = [("", _("Anyone")), *((str(p[0]), _name(*p[1:])) for p in people)]
 
     def is_blank(self) -> bool:
-        """Nothing typed or chosen in it: as a new page shows it, the same for everyone."""
+        """Nothing typed or chosen in it: as a new page shows it (for installers, the same for
+        every installer)."""
         return not any(self.data.get(name) for name in self.fields)
 
     def clean(self) -> dict[str, Any]:

@@ -26,8 +26,8 @@ from onboarding.wizard.selectors.pages import (
     Page,
     bounded_count,
     keyset_page,
-    read_bounded_count,
-    with_bounded_count,
+    list_count_of,
+    with_list_count,
 )
 from onboarding.wizard.selectors.search import (
     MIN_PUBLIC_ID_FRAGMENT,
@@ -78,11 +78,11 @@ __all__ = [
     "keyset_page",
     "last_found",
     "likely_duplicates",
+    "list_count_of",
     "onboardings_visible_to",
     "people_with_onboardings",
     "price_signal",
-    "read_bounded_count",
     "search_onboardings",
     "utilities_for_zip",
-    "with_bounded_count",
+    "with_list_count",
 ]

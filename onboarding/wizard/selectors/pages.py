@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from onboarding.wizard.models import Onboarding
@@ -27,8 +27,8 @@ COUNT_LIMIT = 1_000
 # one, and past 100 matches the person narrows it rather than pages through. Counting a word
 # many rows contain means reading those rows until the bound: ten times fewer here.
 SEARCH_COUNT_LIMIT = 100
-# What with_bounded_count calls the count each row carries.
-_COUNTED = "bounded_count"
+# What with_list_count calls the count each row of a page carries.
+_LIST_COUNT = "list_count"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = timedelta(microseconds=1)
 # The moments a list can be in order of, newest first: its rows' last change, or their start.
@@ -107,20 +107,21 @@ def keyset_page(
 ) -> Page:
     """The page of `rows`, newest `by` first (CHANGED or STARTED, then id), that `cursor` leads
     to, or else page `number` (at most the pages `count_limit` rows make), or else the first;
-    its rows counted up to `count_limit` in the statement that reads them. A first page
+    its rows counted up to `count_limit`, mostly in the statement that reads them (a page
+    that finds no row asks for its count on its own). A first page
     counted no further than SEARCH_COUNT_LIMIT is read once, its count with it
     (_first_page_counted_as_read): reading the ids of a hundred rows in order costs what
     counting them does, where for a thousand the index-only count and a page of 21 cost less."""
     ordered = _Ordered(rows.order_by(f"-{by}", "-id"), by, count_limit)
     position = Cursor.parse(cursor) if cursor else None
     if position is not None and position.forward:
-        found = list(ordered.counted(ordered.rows.filter(_after(position, by)))[: PAGE_SIZE + 1])
+        found = list(ordered.with_count(ordered.rows.filter(_after(position, by)))[: PAGE_SIZE + 1])
         if found:
             more_after = len(found) > PAGE_SIZE
             return _page(ordered, found[:PAGE_SIZE], max(position.number, 2), True, more_after)
     elif position is not None:
         before = ordered.rows.filter(_before(position, by)).reverse()
-        found = list(ordered.counted(before)[: PAGE_SIZE + 1])
+        found = list(ordered.with_count(before)[: PAGE_SIZE + 1])
         if len(found) > PAGE_SIZE:
             return _page(ordered, found[:PAGE_SIZE][::-1], max(position.number, 2), True, True)
         # Back at the start of the list (a page's worth of rows or fewer before the cursor).
@@ -153,42 +154,47 @@ def in_chunks(
 def bounded_count(rows: QuerySet[Onboarding], limit: int) -> int | None:
     """How many rows there are, counting at most `limit + 1` of them; None beyond `limit`."""
     sql, params = _bounded_count_sql(rows, limit)
+    if not sql:
+        return 0
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
-        (counted,) = cursor.fetchone() or (0,)
-    return _within(counted, limit)
+        (total,) = cursor.fetchone()
+    return total
 
 
-def with_bounded_count(
-    rows: QuerySet[Onboarding], counted: QuerySet[Onboarding], limit: int
+def with_list_count(
+    page: QuerySet[Onboarding], of_list: QuerySet[Onboarding], limit: int
 ) -> QuerySet[Onboarding]:
-    """`rows`, each carrying bounded_count(counted, limit) (read it with read_bounded_count):
-    a page and its list's count in one statement. The count is a subquery that depends on no
-    row, so the database runs it once, and only if `rows` finds one."""
-    sql, params = _bounded_count_sql(counted, limit)
-    return rows.annotate(**{_COUNTED: RawSQL(sql, params)})  # noqa: S611 (the ORM's own SQL)
+    """`page`, each of its rows carrying bounded_count(of_list, limit) (list_count_of reads
+    it): a page and its list's count in one statement. The count is a subquery that depends on
+    no row, so the database runs it once, and only if the page finds a row."""
+    sql, params = _bounded_count_sql(of_list, limit)
+    count = RawSQL(sql, params) if sql else Value(0)  # noqa: S611 (the ORM's own SQL)
+    return page.annotate(**{_LIST_COUNT: count})
 
 
-def read_bounded_count(rows: list[Onboarding], limit: int) -> int | None:
-    """The count with_bounded_count gave `rows` (read from them; 0 when there are none)."""
-    return _within(getattr(rows[0], _COUNTED), limit) if rows else 0
+def list_count_of(rows: list[Onboarding]) -> int | None:
+    """The list's count that with_list_count gave its page's `rows`, as bounded_count says it.
+    A page with no rows carries none: 0, right only when it is the list's first page."""
+    return getattr(rows[0], _LIST_COUNT) if rows else 0
 
 
 def _bounded_count_sql(rows: QuerySet[Onboarding], limit: int) -> tuple[str, tuple[Any, ...]]:
-    """SELECT COUNT(*) of the ids of at most `limit + 1` of `rows`, as the ORM writes that
-    query. Written around it, not with count() on a slice: the ORM's aggregation of a slice
-    costs more to build than the count takes to run."""
+    """The count of the ids of at most `limit + 1` of `rows`, or NULL beyond `limit`, around
+    the ORM's own query for those ids ("" for a list that cannot have a row). Written around
+    it, not with count() on a slice: the ORM's aggregation of a slice costs more to build than
+    the count takes to run."""
     ids = rows.order_by().values("pk")[: limit + 1]
     try:
         sql, params = ids.query.get_compiler(using=rows.db).as_sql()
     except EmptyResultSet:
-        return "SELECT 0", ()
-    # The ORM's own SQL for the ids, its values still parameters.
-    return f"SELECT COUNT(*) FROM ({sql}) counted", tuple(params)  # noqa: S608
-
-
-def _within(counted: int, limit: int) -> int | None:
-    return counted if counted <= limit else None
+        return "", ()
+    # The ORM's SQL for the ids, its values still parameters; the limit is an int.
+    counted = (
+        f"SELECT CASE WHEN COUNT(*) > {int(limit)} THEN NULL ELSE COUNT(*) END "  # noqa: S608
+        f"FROM ({sql}) listed"
+    )
+    return counted, tuple(params)
 
 
 @dataclass(frozen=True)
@@ -199,9 +205,9 @@ class _Ordered:
     by: str
     count_limit: int
 
-    def counted(self, page: QuerySet[Onboarding]) -> QuerySet[Onboarding]:
+    def with_count(self, page: QuerySet[Onboarding]) -> QuerySet[Onboarding]:
         """A page of the list, read with the list's bounded count (the page's rows carry it)."""
-        return with_bounded_count(page, self.rows, self.count_limit)
+        return with_list_count(page, self.rows, self.count_limit)
 
 
 def _numbered_page(ordered: _Ordered, number: int, *, total: int | None = None) -> Page:
@@ -209,12 +215,13 @@ def _numbered_page(ordered: _Ordered, number: int, *, total: int | None = None) 
     if number == 1 and total is None and ordered.count_limit <= SEARCH_COUNT_LIMIT:
         return _first_page_counted_as_read(ordered)
     start = (number - 1) * PAGE_SIZE
-    rows = list(ordered.counted(ordered.rows)[start : start + PAGE_SIZE + 1])
+    listed = ordered.rows if total is not None else ordered.with_count(ordered.rows)
+    rows = list(listed[start : start + PAGE_SIZE + 1])
     if not rows and number > 1 and total is None:
         # Past the end (an old link): the last page, whose count is then known.
-        counted = bounded_count(ordered.rows, ordered.count_limit)
-        if counted is not None:
-            return _numbered_page(ordered, max(ceil(counted / PAGE_SIZE), 1), total=counted)
+        known = bounded_count(ordered.rows, ordered.count_limit)
+        if known is not None:
+            return _numbered_page(ordered, max(ceil(known / PAGE_SIZE), 1), total=known)
     more_after = len(rows) > PAGE_SIZE
     return _page(ordered, rows[:PAGE_SIZE], number, number > 1, more_after, total=total)
 
@@ -233,7 +240,7 @@ def _first_page_counted_as_read(ordered: _Ordered) -> Page:
         # rows, as the dashboard reads them (a caller's only() or select_related is not kept).
         again = Onboarding._default_manager.using(ordered.rows.db).filter(pk__in=shown)
         rows = list(again.order_by(*ordered.rows.query.order_by))
-    return _page(ordered, rows, 1, False, len(ids) > PAGE_SIZE, total=total, counted=True)
+    return _page(ordered, rows, 1, False, len(ids) > PAGE_SIZE, total=total, total_known=True)
 
 
 def _page(
@@ -244,15 +251,15 @@ def _page(
     more_after: bool,
     *,
     total: int | None = None,
-    counted: bool = False,
+    total_known: bool = False,
 ) -> Page:
-    """`total`: the rows counted already; with `counted`, None is beyond the count's bound."""
+    """`total`: the rows counted already; with `total_known`, None is beyond the count's
+    bound. Otherwise the count the page's rows were read with (_Ordered.with_count)."""
     if number == 1 and not more_after:
         total = len(rows)
-    elif total is None and not counted:
-        # Read with the page (_Ordered.counted); a page with no rows asks on its own.
-        limit = ordered.count_limit
-        total = read_bounded_count(rows, limit) if rows else bounded_count(ordered.rows, limit)
+    elif total is None and not total_known:
+        # A page with no rows carries no count: asked on its own.
+        total = list_count_of(rows) if rows else bounded_count(ordered.rows, ordered.count_limit)
     if total is not None:
         # A number carried by a link while rows came and went: never past the last page.
         number = min(number, max(ceil(total / PAGE_SIZE), 1))

@@ -170,9 +170,9 @@ def _needs_attention(visible: QuerySet[Onboarding]) -> tuple[list[Onboarding], i
     attention = visible.filter(status=Onboarding.Status.NEEDS_ATTENTION)
     newest = attention.only(*ATTENTION_FIELDS)
     shown = list(
-        selectors.with_bounded_count(newest, attention, ATTENTION_COUNT_LIMIT)[:ATTENTION_SHOWN]
+        selectors.with_list_count(newest, attention, ATTENTION_COUNT_LIMIT)[:ATTENTION_SHOWN]
     )
-    return shown, selectors.read_bounded_count(shown, ATTENTION_COUNT_LIMIT)
+    return shown, selectors.list_count_of(shown)
 
 
 def _with(query: dict[str, str], **more: object) -> str:
