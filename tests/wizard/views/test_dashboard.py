@@ -984,3 +984,23 @@ def test_an_installers_blank_search_form_is_rendered_once_and_a_search_shows_its
     assert form.search(later)[0] == form.search(first)[0]
     assert 'value="Maple"' not in later and "Clear search" not in later
     assert 'name="installer"' not in later
+
+
+def test_an_installer_without_news_is_not_asked_for_it_again(
+    installer_client: Client, installer: User
+) -> None:
+    """Whether there is news comes with the page: the news are read only when there are some."""
+    factories.onboarding(installer, home_name="Oak")
+    asks_for_news = re.compile(r'NOT \(\S*"owner_notice" = ')
+    with CaptureQueriesContext(connection) as captured:
+        page = installer_client.get(DASHBOARD).content.decode()
+    assert "What happened to your onboardings" not in page
+    asked = [q["sql"] for q in captured if asks_for_news.search(q["sql"])]
+    assert len(asked) == 1 and "LIMIT 21" in asked[0], asked  # the page's own statement
+    assert len(captured) == 4, [q["sql"] for q in captured]  # session, user, page, block
+
+    Onboarding.objects.update(owner_notice="Support recorded its id.")
+    with CaptureQueriesContext(connection) as captured:
+        page = installer_client.get(DASHBOARD).content.decode()
+    assert "What happened to your onboardings" in page and "Support recorded its id." in page
+    assert len(captured) == 5
