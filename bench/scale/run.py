@@ -3,7 +3,7 @@ models, the app under gunicorn on it, and every page of finding and fixing an on
 beside a floor view; then how each page's cost changed between the sizes. Reports; never fails
 on a missed target.
 
-    python -m bench.scale.run [--n 100000] [--reference 10000] [--rounds 10]
+    python -m bench.scale.run [--n 100000] [--reference 10000] [--rounds 20]
     (DATABASE_URL, REDIS_URL from the environment)
 """
 
@@ -77,7 +77,7 @@ def main() -> int:
     parser.add_argument(
         "--reference", type=int, default=int(os.environ.get("REFERENCE_N") or 10_000)
     )
-    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS") or 10))
+    parser.add_argument("--rounds", type=int, default=int(os.environ.get("ROUNDS") or 20))
     args = parser.parse_args()
     if args.rounds < 1:
         parser.error("ROUNDS must be at least 1.")
