@@ -6,15 +6,22 @@ the cache is always correct, just slower. The single-flight lock then degrades t
 two lookups of one ZIP code may both ask WattShift, which is harmless.
 """
 
+import base64
 import logging
+import pickle
+import random
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
+from datetime import UTC, datetime
 from typing import Any
 
-from django.core.cache.backends.base import BaseCache
+from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.core.cache.backends.db import DatabaseCache
 from django.core.cache.backends.redis import RedisCache
-from django.db import DatabaseError
+from django.db import DatabaseError, connections, router, transaction
+from django.utils.timezone import now as tz_now
 from redis.exceptions import RedisError
 
 logger = logging.getLogger("onboarding.cache")
@@ -73,4 +80,60 @@ class FailSoftRedisCache(FailSoft, RedisCache):
 
 
 class FailSoftDatabaseCache(FailSoft, DatabaseCache):
+    """Django's database cache, with `set` and `add` in one statement each on SQLite and
+    PostgreSQL (an upsert), where Django's counts the whole table and then reads the key and
+    writes it in a transaction: five statements, and a count of up to MAX_ENTRIES rows on every
+    write. The table is counted, and culled when it is over MAX_ENTRIES, on one write in
+    CULL_CHECK_EVERY instead."""
+
     failures = (DatabaseError,)
+    # How often a write checks the table's size: it may go that many writes over MAX_ENTRIES.
+    cull_check_every = 100
+    _UPSERT_VENDORS = ("sqlite", "postgresql")
+
+    def _base_set(
+        self, mode: str, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT
+    ) -> bool:
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        if mode not in ("set", "add") or connection.vendor not in self._UPSERT_VENDORS:
+            # _base_set, _table and _cull are Django's DatabaseCache's own (not in its stubs).
+            return bool(super()._base_set(mode, key, value, timeout))  # type: ignore[misc]
+        timeout = self.get_backend_timeout(timeout)
+        now = tz_now().replace(microsecond=0)
+        # When the entry expires, as Django's own database cache writes it.
+        expires = (
+            datetime.max
+            if timeout is None
+            else datetime.fromtimestamp(timeout, tz=UTC if settings.USE_TZ else None)
+        ).replace(microsecond=0)
+        quote = connection.ops.quote_name
+        table = quote(self._table)  # type: ignore[attr-defined]
+        key_column, value_column, expires_column = map(quote, ("cache_key", "value", "expires"))
+        sql = (
+            f"INSERT INTO {table} ({key_column}, {value_column}, {expires_column}) "  # noqa: S608
+            f"VALUES (%s, %s, %s) ON CONFLICT ({key_column}) DO UPDATE SET "
+            f"{value_column} = excluded.{value_column}, "
+            f"{expires_column} = excluded.{expires_column}"
+        )
+        params = [
+            key,
+            base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1"),
+            connection.ops.adapt_datetimefield_value(expires),
+        ]
+        if mode == "add":
+            # Only over an entry that has expired: a live one is someone else's.
+            sql += f" WHERE {table}.{expires_column} < %s"
+            params.append(connection.ops.adapt_datetimefield_value(now))
+        # Inside a transaction, a savepoint keeps a failed write from breaking it (as Django's).
+        with (
+            transaction.atomic(using=db) if connection.in_atomic_block else nullcontext(),
+            connection.cursor() as cursor,
+        ):
+            if random.randrange(self.cull_check_every) == 0:  # noqa: S311 (not a secret)
+                cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+                (entries,) = cursor.fetchone()
+                if entries > self._max_entries:
+                    self._cull(db, cursor, now, entries)  # type: ignore[attr-defined]
+            cursor.execute(sql, params)
+            return cursor.rowcount > 0

@@ -6,7 +6,10 @@ import logging
 import pytest
 from django.contrib.auth.models import User
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
 from onboarding import cache as fail_soft
@@ -78,3 +81,61 @@ def test_redis_when_configured(settings: Settings) -> None:
         "FailSoftRedisCache" if project_settings.REDIS_URL else "FailSoftDatabaseCache"
     )
     assert importlib.import_module("redis")
+
+
+@pytest.fixture
+def database_cache(settings: Settings) -> BaseCache:
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "onboarding.cache.FailSoftDatabaseCache",
+            "LOCATION": "django_cache",
+            "OPTIONS": {"MAX_ENTRIES": 5, "CULL_FREQUENCY": 2},
+        },
+    }
+    cache = caches["default"]
+    cache.clear()
+    return cache
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction around each write
+def test_the_database_cache_writes_in_one_statement_and_keeps_its_meaning(
+    database_cache: BaseCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """set and add as Django's database cache means them, each one upsert; the table's size is
+    checked on one write in cull_check_every only."""
+    monkeypatch.setattr(type(database_cache), "cull_check_every", 10**9)
+    with CaptureQueriesContext(connection) as captured:
+        database_cache.set("plans", ("E-6", "TOU-D"), 60)
+    assert len(captured) == 1 and "ON CONFLICT" in captured[0]["sql"], captured.captured_queries
+    assert database_cache.get("plans") == ("E-6", "TOU-D")
+    database_cache.set("plans", ("E-1",), None)  # never expires
+    assert database_cache.get("plans") == ("E-1",)
+
+    with CaptureQueriesContext(connection) as captured:
+        assert database_cache.add("lock", "first", 60) is True
+    assert len(captured) == 1
+    assert database_cache.add("lock", "second", 60) is False  # someone holds it
+    assert database_cache.get("lock") == "first"
+    database_cache.set("lock", "stale", -10)  # expired ten seconds ago
+    assert database_cache.add("lock", "mine", 60) is True
+    assert database_cache.get("lock") == "mine"
+    assert database_cache.delete("lock") is True and database_cache.get("lock") is None
+
+    with transaction.atomic():  # inside a transaction, a savepoint around the write
+        assert database_cache.add("inside", 1, 60) is True
+    assert database_cache.get("inside") == 1
+
+
+@pytest.mark.django_db
+def test_the_database_cache_is_still_culled(
+    database_cache: BaseCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(type(database_cache), "cull_check_every", 1)
+    for number in range(12):
+        database_cache.set(f"zip-{number}", number, 60)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM django_cache")
+        (entries,) = cursor.fetchone()
+    assert entries <= 6  # MAX_ENTRIES, and the write that found it over
+    assert database_cache.get("zip-11") == 11
