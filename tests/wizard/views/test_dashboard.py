@@ -997,10 +997,12 @@ def test_an_installer_without_news_is_not_asked_for_it_again(
     assert "What happened to your onboardings" not in page
     asked = [q["sql"] for q in captured if asks_for_news.search(q["sql"])]
     assert len(asked) == 1 and "LIMIT 21" in asked[0], asked  # the page's own statement
-    assert len(captured) == 4, [q["sql"] for q in captured]  # session, user, page, block
+    # The user, the page and the block (the session too, unless Redis keeps it).
+    statements = [q["sql"] for q in captured if "django_session" not in q["sql"]]
+    assert len(statements) == 3, statements
 
     Onboarding.objects.update(owner_notice="Support recorded its id.")
     with CaptureQueriesContext(connection) as captured:
         page = installer_client.get(DASHBOARD).content.decode()
     assert "What happened to your onboardings" in page and "Support recorded its id." in page
-    assert len(captured) == 5
+    assert len([q for q in captured if "django_session" not in q["sql"]]) == 4
