@@ -84,7 +84,9 @@ class FailSoftDatabaseCache(FailSoft, DatabaseCache):
     PostgreSQL (an upsert), where Django's counts the whole table and then reads the key and
     writes it in a transaction: five statements, and a count of up to MAX_ENTRIES rows on every
     write. The table is counted, and culled when it is over MAX_ENTRIES, on one write in
-    CULL_CHECK_EVERY instead."""
+    cull_check_every instead. A write that fails (a lock timeout, a deadlock) is left to the
+    fail-soft wrapper: `add` then answers True, go ahead without the lock, where Django's
+    answers False, wait for a lock no one may hold."""
 
     failures = (DatabaseError,)
     # How often a write checks the table's size: it may go that many writes over MAX_ENTRIES.

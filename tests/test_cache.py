@@ -2,6 +2,7 @@
 carries on without it (asking WattShift itself)."""
 
 import logging
+import threading
 
 import pytest
 from django.contrib.auth.models import User
@@ -139,3 +140,28 @@ def test_the_database_cache_is_still_culled(
         (entries,) = cursor.fetchone()
     assert entries <= 6  # MAX_ENTRIES, and the write that found it over
     assert database_cache.get("zip-11") == 11
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once")
+@pytest.mark.django_db(transaction=True)
+def test_the_database_cache_gives_a_lock_to_one_of_two_at_once(database_cache: BaseCache) -> None:
+    """The one-lookup-per-ZIP lock: two processes adding it at the same moment, one gets it."""
+    barrier = threading.Barrier(2)
+    won: list[bool] = []
+
+    def take() -> None:
+        try:
+            barrier.wait()
+            won.append(database_cache.add("lock:95630", "mine", 60))
+        finally:
+            connection.close()
+
+    for _ in range(10):
+        database_cache.delete("lock:95630")
+        won.clear()
+        racers = [threading.Thread(target=take) for _ in range(2)]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join()
+        assert sorted(won) == [False, True]

@@ -102,7 +102,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     news: list[Onboarding] = []
     if not searching and page.previous is None:
         needs_attention, attention_total = _needs_attention(listed.visible)
-        if page.rows and getattr(page.rows[0], NEWS_WAITING, False):
+        # A page read without the flag (none of today's paths) asks rather than hides news.
+        if not support and page.rows and getattr(page.rows[0], NEWS_WAITING, True):
             news = list(_news(listed.visible).only(*NEWS_FIELDS)[:NEWS_SHOWN])
     link_query = listed.form.link_query()
     newest_started_first = listed.filters.order == selectors.STARTED
