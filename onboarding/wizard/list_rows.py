@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from markupsafe import escape
 
 from onboarding.moments import when
-from onboarding.wizard.links import url_for_each
+from onboarding.wizard import steps
+from onboarding.wizard.links import resume_url, url_for_each
 from onboarding.wizard.models import Onboarding
-from onboarding.wizard.steps import Progress
+from onboarding.wizard.selectors import is_discardable
 
 
 class Row(TypedDict):
@@ -25,9 +26,21 @@ class Row(TypedDict):
     onboarding: Onboarding
     label: str
     # "2 of 4 steps" for a draft; None for one that was sent (it shows its home id).
-    progress: Progress | None
+    progress: steps.Progress | None
     resume_url: str
     discardable: bool
+
+
+def row_for(onboarding: Onboarding) -> Row:
+    """A list row's values. A draft shows its progress (a sent one its home id)."""
+    standing = steps.standing(onboarding) if onboarding.is_draft else None
+    return {
+        "onboarding": onboarding,
+        "label": str(onboarding),
+        "progress": standing.progress if standing else None,
+        "resume_url": resume_url(onboarding, standing),
+        "discardable": is_discardable(onboarding),
+    }
 
 
 class ListRows:

@@ -5,8 +5,7 @@ import re
 import pytest
 from django.contrib.auth.models import User
 
-from onboarding.wizard.list_rows import ListRows
-from onboarding.wizard.views.dashboard import _row
+from onboarding.wizard.list_rows import ListRows, row_for
 from tests.wizard import factories
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +23,7 @@ def test_every_value_a_person_typed_is_escaped_in_both_lists(installer: User) ->
     stuck = factories.onboarding(installer, home_name=HOSTILE, status="needs_attention")
     lists = _lists(support=True, owner_names={installer.pk: HOSTILE})
 
-    rows = str(lists.table_rows([_row(draft)]))
+    rows = str(lists.table_rows([row_for(draft)]))
     items = str(lists.attention_items([stuck]))
 
     assert "<b " not in rows + items
@@ -42,7 +41,7 @@ def test_an_installers_rows_have_no_installer_column_and_no_resolve_link(install
     stuck = factories.onboarding(installer, status="needs_attention")
     lists = _lists(support=False, owner_names={installer.pk: "ina"})
 
-    rows = str(lists.table_rows([_row(sent)]))
+    rows = str(lists.table_rows([row_for(sent)]))
     items = str(lists.attention_items([stuck]))
 
     assert 'data-label="Installer"' not in rows and "ws_home_1" in rows and "View home" in rows

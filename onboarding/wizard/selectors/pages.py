@@ -108,10 +108,10 @@ def keyset_page(
     """The page of `rows`, newest `by` first (CHANGED or STARTED, then id), that `cursor` leads
     to, or else page `number` (at most the pages `count_limit` rows make), or else the first;
     its rows counted up to `count_limit`, mostly in the statement that reads them (a page
-    that finds no row asks for its count on its own). A first page
-    counted no further than SEARCH_COUNT_LIMIT is read once, its count with it
-    (_first_page_counted_as_read): reading the ids of a hundred rows in order costs what
-    counting them does, where for a thousand the index-only count and a page of 21 cost less."""
+    that finds no row asks for its count on its own). A first page counted no further than
+    SEARCH_COUNT_LIMIT is read once, its count with it (_first_page_counted_as_read): reading
+    the ids of a hundred rows in order costs what counting them does, where for a thousand the
+    index-only count and a page of 21 cost less."""
     ordered = _Ordered(rows.order_by(f"-{by}", "-id"), by, count_limit)
     position = Cursor.parse(cursor) if cursor else None
     if position is not None and position.forward:

@@ -20,7 +20,7 @@ from onboarding.http import AuthenticatedRequest
 from onboarding.wizard import export as export_csv
 from onboarding.wizard import forms, selectors, steps
 from onboarding.wizard.links import resume_url, step_url
-from onboarding.wizard.list_rows import ListRows, Row
+from onboarding.wizard.list_rows import ListRows, row_for
 from onboarding.wizard.models import Onboarding
 from onboarding.wizard.services import drafts
 from onboarding.wizard.views.steps import navigate, render_step
@@ -94,7 +94,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
         number=request.GET.get("page", ""),
         count_limit=selectors.SEARCH_COUNT_LIMIT if listed.filters.query else selectors.COUNT_LIMIT,
     )
-    rows = [_row(onboarding) for onboarding in page.rows]
+    rows = [row_for(onboarding) for onboarding in page.rows]
     # The needs-attention block and an installer's news head the front page only: a search or
     # a later page is about its own list (and costs their statements less).
     needs_attention: list[Onboarding] = []
@@ -157,18 +157,6 @@ def export(request: AuthenticatedRequest) -> HttpResponseBase:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-def _row(onboarding: Onboarding) -> Row:
-    """A list row's values. A draft shows its progress (a sent one its home id)."""
-    standing = steps.standing(onboarding) if onboarding.is_draft else None
-    return {
-        "onboarding": onboarding,
-        "label": str(onboarding),
-        "progress": standing.progress if standing else None,
-        "resume_url": resume_url(onboarding, standing),
-        "discardable": selectors.is_discardable(onboarding),
-    }
 
 
 def _needs_attention(visible: QuerySet[Onboarding]) -> tuple[list[Onboarding], int | None]:
